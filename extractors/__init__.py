@@ -1,0 +1,1 @@
+"""Field and line-item extractors, one per document type (issue 3)."""

@@ -1,0 +1,1 @@
+"""claims: medical-insurance claim packets in, extracted tables and decisions out."""

@@ -1,0 +1,168 @@
+"""Pages into typed documents: classify each page, then group consecutive pages.
+
+A page is scored against every document type's vocabulary (`data/doc_types.toml`): a title near
+the top of the page weighs most, body cues add up to a cap. A page that names no document and
+follows a page of the same file continues that document (a fee list over three pages is one
+document), as does a page whose title repeats with "page 2 of 3" or "continued".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from rapidfuzz import fuzz
+
+from pipeline.models import DOC_TYPES, Document, Page
+
+MIN_OCR_WORDS = 6
+MIN_OCR_CONF = 0.45
+FUZZY_MIN_LEN = 12  # titles at least this long may match with OCR slips
+FUZZY_CUTOFF = 87.0
+_PAGE_OF = re.compile(r"\bpage (\d+) (?:of|/) ?(\d+)\b|\bcontinued\b|\bcont d\b")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    titles: dict[str, tuple[str, ...]]
+    generic: dict[str, tuple[str, ...]]
+    cues: dict[str, tuple[str, ...]]
+    weights: dict[str, float]
+
+
+@dataclass(frozen=True)
+class PageClass:
+    doc_type: str
+    score: float
+    confidence: float
+    has_title: bool
+    continues: bool  # says "page k of n" (k > 1) or "continued"
+    unreadable: bool
+
+
+def normalise(text: str) -> str:
+    text = text.casefold().replace("'", "").replace("’", "")
+    return " ".join(re.findall(r"[0-9a-z]+", text))
+
+
+@lru_cache(maxsize=1)
+def load_vocabulary() -> Vocabulary:
+    """The shipped vocabulary, validated once."""
+    raw = tomllib.loads(resources.files("pipeline.data").joinpath("doc_types.toml").read_text("utf-8"))
+    return parse_vocabulary(raw)
+
+
+def parse_vocabulary(raw: dict) -> Vocabulary:
+    weights = {k: float(v) for k, v in raw.pop("weights").items()}
+    unknown = set(raw) - set(DOC_TYPES)
+    if unknown:
+        raise ValueError(f"doc_types.toml names unknown document types: {sorted(unknown)}")
+    def phrases(t: str, key: str) -> tuple[str, ...]:
+        return tuple(normalise(p) for p in raw[t].get(key, []))
+    return Vocabulary(
+        titles={t: phrases(t, "titles") for t in raw},
+        generic={t: phrases(t, "generic") for t in raw},
+        cues={t: phrases(t, "cues") for t in raw},
+        weights=weights,
+    )
+
+
+def _contains(phrase: str, text: str, fuzzy: bool) -> bool:
+    if f" {phrase} " in f" {text} ":
+        return True
+    return fuzzy and len(phrase) >= FUZZY_MIN_LEN and fuzz.partial_ratio(
+        phrase, text, score_cutoff=FUZZY_CUTOFF) > 0
+
+
+def _zones(page: Page) -> tuple[str, str]:
+    """(normalised text of the top quarter of the text block, normalised text of the page)."""
+    if not page.words:
+        return "", ""
+    top = min(w.top for w in page.words)
+    bottom = max(w.bottom for w in page.words)
+    limit = top + max(0.25 * (bottom - top), 1.0)
+    head = [" ".join(w.text for w in ws) for ws in page.lines if ws[0].top <= limit]
+    return normalise(" ".join(head)), normalise(page.text)
+
+
+def score_page(page: Page, vocab: Vocabulary) -> tuple[dict[str, float], set[str]]:
+    """Score of every type, and the types whose title the page carries."""
+    head, body = _zones(page)
+    w = vocab.weights
+    scores: dict[str, float] = {}
+    titled: set[str] = set()
+    for t in vocab.titles:
+        title = 0.0
+        for phrase in vocab.titles[t]:
+            if _contains(phrase, head, fuzzy=True):
+                title = w["title_top"]
+                break
+            if title < w["title_body"] and _contains(phrase, body, fuzzy=False):
+                title = w["title_body"]
+        if not title and any(_contains(p, head, fuzzy=False) for p in vocab.generic[t]):
+            title = w["generic_title"]
+        if title:
+            titled.add(t)
+        cues = sum(1 for p in vocab.cues[t] if _contains(p, body, fuzzy=False))
+        scores[t] = title + w["cue"] * min(cues, w["max_cues"])
+    return scores, titled
+
+
+def classify_page(page: Page, vocab: Vocabulary | None = None) -> PageClass:
+    vocab = vocab or load_vocabulary()
+    unreadable = page.method == "ocr" and (
+        len(page.words) < MIN_OCR_WORDS or page.mean_conf < MIN_OCR_CONF)
+    scores, titled = score_page(page, vocab)
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    (best, s1), (_, s2) = ranked[0], ranked[1]
+    marker = _PAGE_OF.search(normalise(page.text))
+    continues = bool(marker) and (marker.group(1) is None or int(marker.group(1)) > 1)
+    if s1 < vocab.weights["min_score"]:
+        best = "other"
+    confidence = 1.0 - math.exp(-max(s1 - s2, 0.0) / 3.0) if best != "other" else _other_conf(s1, vocab)
+    if page.method == "ocr":
+        confidence *= min(1.0, page.mean_conf / 0.75)
+    return PageClass(best, s1, round(confidence, 3), best in titled, continues, unreadable)
+
+
+def _other_conf(s1: float, vocab: Vocabulary) -> float:
+    return max(0.0, 1.0 - s1 / vocab.weights["min_score"]) * 0.8 + 0.2
+
+
+def _starts_new(cls: PageClass, prev: PageClass, vocab: Vocabulary) -> bool:
+    if cls.unreadable or prev.unreadable:
+        return True
+    if cls.has_title:
+        return not (cls.doc_type == prev.doc_type and cls.continues)
+    if cls.doc_type in (prev.doc_type, "other"):
+        return False
+    return cls.score >= 2 * vocab.weights["min_score"]  # strong cues of another type, no title
+
+
+def group_documents(pages: list[Page], vocab: Vocabulary | None = None) -> list[Document]:
+    """Consecutive pages of one file that belong together, as typed documents."""
+    vocab = vocab or load_vocabulary()
+    docs: list[Document] = []
+    confs: list[list[float]] = []
+    prev: PageClass | None = None
+    for page in pages:
+        cls = classify_page(page, vocab)
+        same_file = bool(docs) and docs[-1].source_file == page.source_file
+        if prev is not None and same_file and not _starts_new(cls, prev, vocab):
+            docs[-1].pages.append(page)
+            confs[-1].append(cls.confidence if cls.doc_type == docs[-1].doc_type else 0.8)
+            prev = PageClass(docs[-1].doc_type, cls.score, cls.confidence, cls.has_title,
+                             cls.continues, cls.unreadable)
+            continue
+        docs.append(Document(cls.doc_type if not cls.unreadable else "other", page.source_file,
+                             [page], 0.0, unreadable=cls.unreadable))
+        confs.append([0.0 if cls.unreadable else cls.confidence])
+        prev = cls
+    for n, (doc, cs) in enumerate(zip(docs, confs, strict=True), start=1):
+        doc.confidence = round(sum(cs) / len(cs), 3)
+        doc.doc_id = f"d{n}"
+    return docs

@@ -1,0 +1,104 @@
+"""The `claims` command."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipeline.errors import BadFileError
+from pipeline.settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Medical-insurance claim packets in, extracted tables and decisions out.")
+err = Console(stderr=True)
+
+
+def _settings(no_cache: bool) -> Settings:
+    s = Settings.from_env()
+    if no_cache:
+        s = Settings(**{**s.__dict__, "cache_dir": None})
+    return s
+
+
+@app.command()
+def ocr(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="PDF, PNG, JPEG or TIFF")],
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="OCR again, ignoring cached pages")] = False,
+) -> None:
+    """Print the recognised text of every page of FILE, pages separated by a form feed."""
+    from pipeline.reading import read_files
+
+    result = read_files([file], _settings(no_cache))
+    if result.problems:
+        for problem in result.problems:
+            err.print(f"[red]error[/red] {problem.source_file}: {problem.message}")
+        if not result.pages:
+            raise typer.Exit(2)
+    sys.stdout.write("\f".join(p.text for p in result.pages) + "\n")
+
+
+@app.command()
+def samples(
+    out: Annotated[Path, typer.Argument(file_okay=False, help="folder to write the packets into")],
+    cases: Annotated[int, typer.Option("--cases", min=1, help="number of claim packets")] = 10,
+    seed: Annotated[int, typer.Option("--seed", help="random seed; same seed, same packets")] = 1,
+) -> None:
+    """Write CASES synthetic claim packets with their ground truth into OUT."""
+    from samples.generate import generate_samples
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = generate_samples(out, cases, seed)
+    err.print(f"wrote {len(written)} cases with ground truth into {out}")
+
+
+@app.command()
+def documents(
+    inbox: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="folder of case folders")],
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="OCR again, ignoring cached pages")] = False,
+) -> None:
+    """Read every case of INBOX and list the documents found in each packet."""
+    from pipeline.classify import group_documents
+    from pipeline.inbox import case_dirs, case_files
+    from pipeline.reading import read_files
+
+    settings = _settings(no_cache)
+    cases = case_dirs(inbox)
+    table = Table("case", "file", "pages", "document type", "confidence", title=f"documents in {inbox}")
+    with _progress() as bar:
+        task = bar.add_task("reading cases", total=len(cases))
+        for case in cases:
+            result = read_files(case_files(case), settings)
+            bar.advance(task)
+            for doc in group_documents(result.pages):
+                flag = " (unreadable)" if doc.unreadable else ""
+                table.add_row(case.name, doc.source_file, doc.page_range, doc.doc_type + flag,
+                              f"{doc.confidence:.2f}")
+            for problem in result.problems:
+                table.add_row(case.name, problem.source_file, "", f"[red]{problem.reason}[/red]",
+                              problem.message)
+    Console().print(table)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=err, transient=False)
+
+
+def main() -> None:  # pragma: no cover - entry point for `python -m pipeline.cli`
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    try:
+        app()
+    except BadFileError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""Reading: every file form into pages of words.
+
+    plan_file(path)  -> PageJobs      (sniff, open, count pages; bad files raise BadFileError)
+    run_job(job)     -> Pages         (text layer, or rasterise/load + OCR; runs in a worker)
+    read_files(paths)-> ReadResult    (plans, consults the OCR cache, runs jobs one per core)
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import BadFileError
+from pipeline.models import FileProblem, Page, ReadResult
+from pipeline.reading import images, pdf
+from pipeline.reading.cache import OcrCache, file_hash
+from pipeline.reading.files import file_kind
+from pipeline.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int], None]  # called with the number of pages just finished
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """Pages of one file to read in one go: several text-layer pages, or one page to OCR."""
+
+    path: Path
+    kind: str  # "pdf_text" | "pdf_scan" | "image"
+    indices: tuple[int, ...]  # 0-based pages
+    file_hash: str
+
+    @property
+    def needs_ocr(self) -> bool:
+        return self.kind != "pdf_text"
+
+    def content_hash(self, index: int) -> str:
+        return f"{self.file_hash}:{index}"
+
+
+def plan_file(path: Path, settings: Settings) -> list[PageJob]:
+    """The jobs that read every page of `path`. Raises BadFileError for a file we cannot read."""
+    kind = file_kind(path, settings)
+    digest = file_hash(path)
+    if kind != "pdf":
+        n = images.count_frames(path, settings)
+        return [PageJob(path, "image", (i,), digest) for i in range(n)]
+    with pdf.open_pdf(path, settings) as doc:
+        flags = pdf.text_layer_flags(doc)
+    text = tuple(i for i, has_text in enumerate(flags) if has_text)
+    jobs = [PageJob(path, "pdf_text", text, digest)] if text else []
+    jobs += [PageJob(path, "pdf_scan", (i,), digest) for i, t in enumerate(flags) if not t]
+    return jobs
+
+
+def run_job(job: PageJob, settings: Settings) -> list[Page]:
+    """Read the pages of one job. Runs in a worker process."""
+    name = job.path.name
+    if job.kind == "pdf_text":
+        return [
+            Page(name, i + 1, w, h, words, "text_layer", job.content_hash(i))
+            for i, (w, h, words) in zip(job.indices, pdf.text_layer_pages(job.path, list(job.indices)),
+                                        strict=True)
+        ]
+    from pipeline.reading.ocr import ocr_image  # heavy imports stay in the workers
+
+    (index,) = job.indices
+    if job.kind == "pdf_scan":
+        image, dpi = pdf.rasterise(job.path, index, settings)
+        hint: int | None = dpi
+    else:
+        image, hint = images.load_frame(job.path, index, settings)
+    res = ocr_image(image, dpi=hint, lang=settings.ocr_lang)
+    return [Page(name, index + 1, res.width, res.height, res.words, "ocr", job.content_hash(index),
+                 res.rotation, res.skew, res.dpi)]
+
+
+def _safe_run(job: PageJob, settings: Settings) -> list[Page] | FileProblem:
+    try:
+        return run_job(job, settings)
+    except BadFileError as err:
+        return FileProblem(err.path, err.reason, err.advice)
+    except Exception as err:  # a page we could not read must not stop the batch
+        pages = ",".join(str(i + 1) for i in job.indices)
+        return FileProblem(job.path.name, "unreadable",
+                           f"page {pages} could not be read ({type(err).__name__}): scan it again")
+
+
+def plan_files(paths: Iterable[Path], settings: Settings) -> tuple[list[PageJob], list[FileProblem]]:
+    jobs: list[PageJob] = []
+    problems: list[FileProblem] = []
+    for path in paths:
+        try:
+            jobs.extend(plan_file(path, settings))
+        except BadFileError as err:
+            problems.append(FileProblem(err.path, err.reason, err.advice))
+    return jobs, problems
+
+
+def read_files(paths: Iterable[Path], settings: Settings | None = None,
+               progress: Progress | None = None) -> ReadResult:
+    """Every page of every file, in file order then page order; bad files become problems."""
+    settings = settings or Settings.from_env()
+    jobs, problems = plan_files(paths, settings)
+    cache = OcrCache(settings.cache_dir, settings.ocr_lang) if settings.cache_dir else None
+    results: dict[int, list[Page]] = {}
+    todo: list[tuple[int, PageJob]] = []
+    for n, job in enumerate(jobs):
+        hit = cache.get(job.content_hash(job.indices[0]), job.path.name) if cache and job.needs_ocr else None
+        if hit is not None:
+            results[n] = [hit]
+            if progress:
+                progress(1)
+        else:
+            todo.append((n, job))
+    for n, out in _run_all(todo, settings, progress):
+        if isinstance(out, FileProblem):
+            problems.append(out)
+            continue
+        results[n] = out
+        if cache and jobs[n].needs_ocr:
+            for page in out:
+                cache.put(page)
+    pages = [p for n in sorted(results) for p in results[n]]
+    order = {path: i for i, path in enumerate(dict.fromkeys(j.path.name for j in jobs))}
+    pages.sort(key=lambda p: (order.get(p.source_file, 0), p.page_no))
+    return ReadResult(pages=pages, problems=problems)
+
+
+def _run_all(todo: list[tuple[int, PageJob]], settings: Settings,
+             progress: Progress | None) -> Iterable[tuple[int, list[Page] | FileProblem]]:
+    ocr_jobs = sum(1 for _, j in todo if j.needs_ocr)
+    if settings.workers <= 1 or ocr_jobs <= 1:
+        for n, job in todo:
+            out = _safe_run(job, settings)
+            if progress:
+                progress(len(job.indices))
+            yield n, out
+        return
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(settings.workers, len(todo)), mp_context=ctx,
+                             initializer=_init_worker) as pool:
+        futures: dict[Future[list[Page] | FileProblem], tuple[int, PageJob]] = {
+            pool.submit(_safe_run, job, settings): (n, job) for n, job in todo
+        }
+        for fut in as_completed(futures):
+            n, job = futures[fut]
+            if progress:
+                progress(len(job.indices))
+            yield n, fut.result()
+
+
+def _init_worker() -> None:
+    import os
+
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # one single-threaded tesseract per core

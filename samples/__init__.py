@@ -1,0 +1,1 @@
+"""Synthetic claim packets with ground truth (`claims samples`), and the fixed demo inbox."""

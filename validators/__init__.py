@@ -1,0 +1,1 @@
+"""Checks of a claim against its checklist, the drug catalogue and itself (issue 4)."""
