@@ -23,7 +23,10 @@ MIN_OCR_WORDS = 6
 MIN_OCR_CONF = 0.45
 FUZZY_MIN_LEN = 12  # titles at least this long may match with OCR slips
 FUZZY_CUTOFF = 87.0
-_PAGE_OF = re.compile(r"\bpage (\d+) (?:of|/) ?(\d+)\b|\bcontinued\b|\bcont d\b")
+# "Page 2 of 3", "page 2/3", or a line that is only "2 / 3"; "continued" / "cont'd"
+_PAGE_OF = re.compile(r"\bpage\s*(\d{1,3})\s*(?:of|/)\s*\d{1,3}\b|^\s*-?\s*(\d{1,3})\s*(?:of|/)\s*\d{1,3}\s*-?\s*$")
+_TOTAL_LINE = re.compile(r"^(?:grand )?total\b|\btotal (?:amount|charges|cost|costs|expenses|fees)\b|\bamount due\b")
+_CONTINUED = re.compile(r"\bcontinued\b|\bcont(?:'|’)?d\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Vocabulary:
     generic: dict[str, tuple[str, ...]]
     cues: dict[str, tuple[str, ...]]
     weights: dict[str, float]
+    multi_page: frozenset[str] = frozenset(DOC_TYPES)
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,8 @@ def load_vocabulary() -> Vocabulary:
 
 def parse_vocabulary(raw: dict) -> Vocabulary:
     weights = {k: float(v) for k, v in raw.pop("weights").items()}
-    unknown = set(raw) - set(DOC_TYPES)
+    multi_page = frozenset(raw.pop("grouping", {}).get("multi_page", DOC_TYPES))
+    unknown = (set(raw) | multi_page) - set(DOC_TYPES)
     if unknown:
         raise ValueError(f"doc_types.toml names unknown document types: {sorted(unknown)}")
     def phrases(t: str, key: str) -> tuple[str, ...]:
@@ -68,6 +73,7 @@ def parse_vocabulary(raw: dict) -> Vocabulary:
         generic={t: phrases(t, "generic") for t in raw},
         cues={t: phrases(t, "cues") for t in raw},
         weights=weights,
+        multi_page=multi_page,
     )
 
 
@@ -89,24 +95,41 @@ def _zones(page: Page) -> tuple[str, str]:
     return normalise(" ".join(head)), normalise(page.text)
 
 
+def _title_match(phrases: tuple[str, ...], head: str, body: str) -> tuple[float, int, bool]:
+    """Best (match score, phrase length, in the top zone) of a type's titles; score 0 when none."""
+    best = (0.0, 0, False)
+    for phrase in phrases:
+        for zone, top in ((head, True), (body, False)):
+            if f" {phrase} " in f" {zone} ":
+                score = 100.0
+            elif len(phrase) >= FUZZY_MIN_LEN:
+                score = fuzz.partial_ratio(phrase, zone, score_cutoff=FUZZY_CUTOFF)
+            else:
+                continue
+            if score and (score, len(phrase), top) > best:
+                best = (score, len(phrase), top)
+    return best
+
+
 def score_page(page: Page, vocab: Vocabulary) -> tuple[dict[str, float], set[str]]:
-    """Score of every type, and the types whose title the page carries."""
+    """Score of every type, and the type(s) whose title the page carries.
+
+    Only the best-matching title counts (an exact, longer title beats a fuzzy or shorter one), so
+    "Detailed List of Hospitalisation Expenses" is a fee list, not a near-miss "hospital discharge".
+    """
     head, body = _zones(page)
     w = vocab.weights
+    matches = {t: _title_match(vocab.titles[t], head, body) for t in vocab.titles}
+    best = max(m[:2] for m in matches.values())
+    titled = {t for t, m in matches.items() if m[0] and m[:2] == best}
     scores: dict[str, float] = {}
-    titled: set[str] = set()
     for t in vocab.titles:
-        title = 0.0
-        for phrase in vocab.titles[t]:
-            if _contains(phrase, head, fuzzy=True):
-                title = w["title_top"]
-                break
-            if title < w["title_body"] and _contains(phrase, body, fuzzy=False):
-                title = w["title_body"]
-        if not title and any(_contains(p, head, fuzzy=False) for p in vocab.generic[t]):
+        if t in titled:
+            title = w["title_top"] if matches[t][2] else w["title_body"]
+        elif not titled and any(_contains(p, head, fuzzy=False) for p in vocab.generic[t]):
             title = w["generic_title"]
-        if title:
-            titled.add(t)
+        else:
+            title = 0.0
         cues = sum(1 for p in vocab.cues[t] if _contains(p, body, fuzzy=False))
         scores[t] = title + w["cue"] * min(cues, w["max_cues"])
     return scores, titled
@@ -119,8 +142,7 @@ def classify_page(page: Page, vocab: Vocabulary | None = None) -> PageClass:
     scores, titled = score_page(page, vocab)
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     (best, s1), (_, s2) = ranked[0], ranked[1]
-    marker = _PAGE_OF.search(normalise(page.text))
-    continues = bool(marker) and (marker.group(1) is None or int(marker.group(1)) > 1)
+    continues = _continues(page)
     if s1 < vocab.weights["min_score"]:
         best = "other"
     confidence = 1.0 - math.exp(-max(s1 - s2, 0.0) / 3.0) if best != "other" else _other_conf(s1, vocab)
@@ -129,18 +151,33 @@ def classify_page(page: Page, vocab: Vocabulary | None = None) -> PageClass:
     return PageClass(best, s1, round(confidence, 3), best in titled, continues, unreadable)
 
 
+def _continues(page: Page) -> bool:
+    """Does the page say it is not the first of its document?"""
+    for line in page.text.casefold().splitlines():
+        m = _PAGE_OF.search(line)
+        if m and int(m.group(1) or m.group(2)) > 1:
+            return True
+    return bool(_CONTINUED.search(page.text))
+
+
 def _other_conf(s1: float, vocab: Vocabulary) -> float:
     return max(0.0, 1.0 - s1 / vocab.weights["min_score"]) * 0.8 + 0.2
 
 
-def _starts_new(cls: PageClass, prev: PageClass, vocab: Vocabulary) -> bool:
-    if cls.unreadable or prev.unreadable:
+def _starts_new(cls: PageClass, prev: PageClass, prev_page: Page, vocab: Vocabulary) -> bool:
+    if cls.unreadable or prev.unreadable or prev.doc_type not in vocab.multi_page:
         return True
     if cls.has_title:
-        return not (cls.doc_type == prev.doc_type and cls.continues)
+        # a repeated title continues when the page says so, or when the page before did not close
+        # its document with a total line
+        return not (cls.doc_type == prev.doc_type and (cls.continues or not _has_total(prev_page)))
     if cls.doc_type in (prev.doc_type, "other"):
         return False
     return cls.score >= 2 * vocab.weights["min_score"]  # strong cues of another type, no title
+
+
+def _has_total(page: Page) -> bool:
+    return any(_TOTAL_LINE.search(normalise(" ".join(w.text for w in ws))) for ws in page.lines)
 
 
 def group_documents(pages: list[Page], vocab: Vocabulary | None = None) -> list[Document]:
@@ -152,7 +189,7 @@ def group_documents(pages: list[Page], vocab: Vocabulary | None = None) -> list[
     for page in pages:
         cls = classify_page(page, vocab)
         same_file = bool(docs) and docs[-1].source_file == page.source_file
-        if prev is not None and same_file and not _starts_new(cls, prev, vocab):
+        if prev is not None and same_file and not _starts_new(cls, prev, docs[-1].pages[-1], vocab):
             docs[-1].pages.append(page)
             confs[-1].append(cls.confidence if cls.doc_type == docs[-1].doc_type else 0.8)
             prev = PageClass(docs[-1].doc_type, cls.score, cls.confidence, cls.has_title,

@@ -17,7 +17,7 @@ from pipeline.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Medical-insurance claim packets in, extracted tables and decisions out.")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _settings(no_cache: bool) -> Settings:

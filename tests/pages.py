@@ -8,7 +8,7 @@ from pipeline.models import Page, Word
 def page_from_text(text: str, source: str = "packet.pdf", page_no: int = 1, conf: float = 0.95,
                    method: str = "ocr") -> Page:
     words = []
-    for n, line in enumerate(l for l in text.strip().splitlines()):
+    for n, line in enumerate(text.strip().splitlines()):
         x = 100.0
         for token in line.split():
             width = 18.0 * len(token)

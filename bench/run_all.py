@@ -1,0 +1,12 @@
+"""Run every benchmark of the README table, one after another (apart from the tests)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+for script in ("ocr_quality", "throughput", "classification"):
+    print(f"== {script}", flush=True)
+    subprocess.run([sys.executable, "-m", f"bench.{script}"], cwd=HERE.parent, check=True)
