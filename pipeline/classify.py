@@ -24,8 +24,11 @@ MIN_OCR_CONF = 0.45
 FUZZY_MIN_LEN = 12  # titles at least this long may match with OCR slips
 FUZZY_CUTOFF = 87.0
 # "Page 2 of 3", "page 2/3", or a line that is only "2 / 3"; "continued" / "cont'd"
-_PAGE_OF = re.compile(r"\bpage\s*(\d{1,3})\s*(?:of|/)\s*\d{1,3}\b|^\s*-?\s*(\d{1,3})\s*(?:of|/)\s*\d{1,3}\s*-?\s*$")
-_TOTAL_LINE = re.compile(r"^(?:grand )?total\b|\btotal (?:amount|charges|cost|costs|expenses|fees)\b|\bamount due\b")
+_PAGE_OF = re.compile(
+    r"\bpage\s*(\d{1,3})\s*(?:of|/)\s*\d{1,3}\b|^\s*-?\s*(\d{1,3})\s*(?:of|/)\s*\d{1,3}\s*-?\s*$")
+_TOTAL_LINE = re.compile(
+    r"^(?:grand )?total\b|\btotal (?:amount|charges|cost|costs|expenses|fees)\b|\bamount due\b")
+_AMOUNT = re.compile(r"\d\.\d{2}\b")
 _CONTINUED = re.compile(r"\bcontinued\b|\bcont(?:'|’)?d\b", re.IGNORECASE)
 
 
@@ -164,16 +167,35 @@ def _other_conf(s1: float, vocab: Vocabulary) -> float:
     return max(0.0, 1.0 - s1 / vocab.weights["min_score"]) * 0.8 + 0.2
 
 
-def _starts_new(cls: PageClass, prev: PageClass, prev_page: Page, vocab: Vocabulary) -> bool:
+def _starts_new(cls: PageClass, prev: PageClass, page: Page, doc: Document, vocab: Vocabulary) -> bool:
+    """Does `page` start a new document rather than continue `doc` (of type `prev.doc_type`)?"""
     if cls.unreadable or prev.unreadable or prev.doc_type not in vocab.multi_page:
         return True
     if cls.has_title:
         # a repeated title continues when the page says so, or when the page before did not close
         # its document with a total line
-        return not (cls.doc_type == prev.doc_type and (cls.continues or not _has_total(prev_page)))
-    if cls.doc_type in (prev.doc_type, "other"):
+        return not (cls.doc_type == prev.doc_type and (cls.continues or not _has_total(doc.pages[-1])))
+    if cls.doc_type == prev.doc_type or cls.continues:
         return False
-    return cls.score >= 2 * vocab.weights["min_score"]  # strong cues of another type, no title
+    strong = vocab.weights["min_score"] * (2 if cls.doc_type in vocab.multi_page else 1)
+    if cls.doc_type != "other" and cls.score >= strong:
+        return True  # clear cues of another type, no title
+    return not (_shares_header(page, doc.pages[0]) or _is_table_of_amounts(page, prev.doc_type))
+
+
+def _shares_header(page: Page, first: Page) -> bool:
+    """A running header: one of the page's first lines repeats one of the document's first lines."""
+    def head(p: Page) -> list[str]:
+        return [t for t in (normalise(" ".join(w.text for w in ws)) for ws in p.lines[:3]) if len(t) >= 12]
+    return any(fuzz.ratio(a, b) >= 90 for a in head(page) for b in head(first))
+
+
+def _is_table_of_amounts(page: Page, doc_type: str) -> bool:
+    """Rows of money amounts continue an invoice or fee list."""
+    if doc_type not in ("fee_list", "medical_invoice") or not page.lines:
+        return False
+    rows = sum(1 for ws in page.lines if _AMOUNT.search(" ".join(w.text for w in ws)))
+    return rows >= 3 and rows >= 0.3 * len(page.lines)
 
 
 def _has_total(page: Page) -> bool:
@@ -189,7 +211,7 @@ def group_documents(pages: list[Page], vocab: Vocabulary | None = None) -> list[
     for page in pages:
         cls = classify_page(page, vocab)
         same_file = bool(docs) and docs[-1].source_file == page.source_file
-        if prev is not None and same_file and not _starts_new(cls, prev, docs[-1].pages[-1], vocab):
+        if prev is not None and same_file and not _starts_new(cls, prev, page, docs[-1], vocab):
             docs[-1].pages.append(page)
             confs[-1].append(cls.confidence if cls.doc_type == docs[-1].doc_type else 0.8)
             prev = PageClass(docs[-1].doc_type, cls.score, cls.confidence, cls.has_title,

@@ -72,9 +72,9 @@ def degrade(img: Image.Image, params: ScanParams, rng: random.Random) -> Image.I
     if params.dpi != SOURCE_DPI:
         k = params.dpi / SOURCE_DPI
         size = (max(1, round(img.width * k)), max(1, round(img.height * k)))
-        img = img.resize(size, Image.Resampling.LANCZOS)
+        img = img.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
     if params.skew:
-        img = img.rotate(params.skew, Image.Resampling.BICUBIC, expand=False,
+        img = img.rotate(params.skew, Image.Resampling.BILINEAR, expand=False,
                          fillcolor=(250, 250, 250))
     if params.rotation:
         img = img.rotate(params.rotation, expand=True)

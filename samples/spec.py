@@ -20,7 +20,8 @@ FIELD_NAMES: tuple[str, ...] = (
     "employer", "department", "valid_until", "bank_account",
 )
 
-DATE_FORMATS: tuple[str, ...] = ("iso", "dmy", "ymd_slash", "long")  # 2026-03-14 14/03/2026 2026/3/14 March 14, 2026
+# 2026-03-14, 14/03/2026, 2026/3/14, March 14, 2026
+DATE_FORMATS: tuple[str, ...] = ("iso", "dmy", "ymd_slash", "long")
 AMOUNT_FORMATS: tuple[str, ...] = ("comma", "yen", "cny", "plain")  # 1,234.56 ¥1234.56 CNY 1234.56 1234.56
 
 

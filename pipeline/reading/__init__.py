@@ -67,7 +67,10 @@ def run_job(job: PageJob, settings: Settings) -> list[Page]:
             for i, (w, h, words) in zip(job.indices, pdf.text_layer_pages(job.path, list(job.indices)),
                                         strict=True)
         ]
+    import numpy as np
+
     from pipeline.reading.ocr import ocr_image  # heavy imports stay in the workers
+    from pipeline.reading.photo import flatten
 
     (index,) = job.indices
     if job.kind == "pdf_scan":
@@ -75,7 +78,7 @@ def run_job(job: PageJob, settings: Settings) -> list[Page]:
         hint: int | None = dpi
     else:
         image, hint = images.load_frame(job.path, index, settings)
-    res = ocr_image(image, dpi=hint, lang=settings.ocr_lang)
+    res = ocr_image(flatten(np.asarray(image)), dpi=hint, lang=settings.ocr_lang)
     return [Page(name, index + 1, res.width, res.height, res.words, "ocr", job.content_hash(index),
                  res.rotation, res.skew, res.dpi)]
 

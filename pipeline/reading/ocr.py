@@ -1,22 +1,36 @@
-"""OCR of one page image with tesseract: upright, deskewed, at a scale tesseract reads well.
+"""OCR of one page image with tesseract, upright, deskewed, at a scale tesseract reads well.
 
     ocr_image(image, dpi=None, lang="eng") -> OcrResult
 
-One tesseract call per page in the normal case (TSV out, image in through a pipe, one thread).
-The page is first measured (text size, skew, line direction; a few tens of ms), turned a quarter
-if its lines run vertically, deskewed, and scaled so capitals are at most ~40 px tall (big scans
-read faster and better smaller) or at least ~16 px (tiny text reads better larger). Only when the
-first reading looks like an upside-down page does a second reading at 180 degrees run.
+Normally one tesseract run per page (TSV out, the image in through a pipe as PGM, one thread).
+Before it, a quick look at the page (`preprocess.measure`: 20-60 ms for a receipt or an A4 page)
+gives text size, skew, line direction, specks, ink/paper levels and shading; then:
 
-Settings were chosen on the first 25 SROIE receipts and confirmed on the other 25 with
-bench/ocr_quality.py; see bench/results/ocr_quality.json for the numbers.
+- a quarter turn when the text lines run top to bottom;
+- deskew (from 0.3 degrees) and scaling in one resampling step: pages whose capitals are taller
+  than 40 px go down to 32 px (faster, and read as well or better), below 16 px up to 20 px;
+- only where the page needs it: dividing out the paper brightness on shaded pages (photos),
+  a 3x3 median on speckled pages (halftone, dirty scans), painting solid dark areas that touch
+  the edge (scanner shadows, dark margins), a levels stretch when ink and paper differ by less
+  than 130 grey levels (faint print, tinted paper);
+- tesseract with --psm 6 (one block: receipts, forms and tables come out row by row) and its
+  heavy noise removal; words under 20 % confidence are dropped as noise.
+
+A reading that looks like an upside-down page (character-weighted mean confidence under 45;
+upright SROIE receipts score 48-90, the same receipts upside down 19-39) is repeated with the page
+turned 180 degrees (and 90/270 when the line direction was unclear); the better reading wins.
+Upright pages never pay for this.
+
+Measured with bench/ocr_quality.py (results in bench/results/ocr_quality.json): on the 50 SROIE
+receipts token F1 0.787 -> 0.84 (settings chosen on the first 25, confirmed on the other 25), at
+about the cost of one raw tesseract run per page.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
@@ -24,15 +38,18 @@ from PIL import Image
 from pipeline.models import Word
 from pipeline.reading import preprocess as pre
 
+# The tesseract binary; CLAIMS_TESSERACT overrides it (e.g. a different install).
 TESSERACT = os.environ.get("CLAIMS_TESSERACT", "tesseract")
+_BODY_CAP_INCH = 0.1  # capitals of 10 pt body text are ~7 pt, i.e. 0.1 inch, tall
+_MIN_CHARS = 10  # a reading with fewer characters is a blank page or a picture: no re-tries
 
 
 @dataclass(frozen=True, slots=True)
 class OcrResult:
-    words: list[Word]  # reading order; `line` counts lines over the page from 0
-    width: int  # the upright, deskewed page, at the scan's own resolution
+    words: list[Word]  # in reading order; `line` numbers the lines of the page from 0
+    width: int  # size of the upright, deskewed page at the scan's own resolution
     height: int
-    rotation: int  # degrees clockwise applied to make the page upright: 0, 90, 180, 270
+    rotation: int  # degrees clockwise applied to make the page upright: 0, 90, 180 or 270
     skew: float  # degrees counter-clockwise applied to level the lines (PIL `rotate` sense)
     dpi: int  # resolution assumed for the scan
 
@@ -41,28 +58,36 @@ class OcrResult:
 class OcrConfig:
     """Knobs of the OCR stage; the defaults are the measured choice (see module docstring)."""
 
-    psm: int = 6  # one block of text: receipts, forms and tables read best this way
-    min_conf: float = 20.0  # words below this tesseract confidence (0-100) are noise
-    max_cap: float = 40.0  # scale down pages whose capitals are taller than this (px) ...
-    down_to_cap: float = 32.0  # ... to this height
-    min_cap: float = 16.0  # scale up pages whose capitals are shorter than this ...
-    up_to_cap: float = 24.0  # ... to this height
+    psm: int = 6
+    min_conf: float = 20.0  # words under this tesseract confidence (0-100) are dropped
+    max_cap: float = 40.0  # pages whose capitals are taller than this (px) are scaled ...
+    down_to_cap: float = 32.0  # ... down to this
+    min_cap: float = 16.0  # pages whose capitals are shorter than this are scaled ...
+    up_to_cap: float = 20.0  # ... up to this
     max_up: float = 3.0
-    min_skew: float = 0.3  # smaller skew angles are left alone (tesseract copes)
-    denoise_speckle: float = 0.0  # median-filter pages with more specks per character (0: never)
-    doubt_conf: float = 55.0  # a first reading below this mean confidence is checked at 180 deg
-    dpi_hint: bool = True  # pass the resolution to tesseract
-    extra: tuple[str, ...] = ()  # extra tesseract arguments (experiments)
+    min_skew: float = 0.3  # smaller angles are left alone (tesseract copes; resampling blurs)
+    denoise_speckle: float = 3.0  # median on pages with more specks per character (0: never)
+    clear_borders: bool = True  # paint solid dark areas touching the image edge
+    flatten_above: float = 50.0  # divide out the paper brightness when it varies more (0: never)
+    stretch_below: float = 130.0  # stretch levels when paper - ink is below this (0: never)
+    heavy_noise_removal: bool = True  # tesseract's textord_heavy_nr
+    dpi_hint: bool = True  # tell tesseract the resolution of the image it gets
+    doubt_conf: float = 45.0  # readings scoring below this are tried turned (0: never)
+    extra: tuple[str, ...] = ()  # more tesseract arguments (experiments)
 
 
 DEFAULT = OcrConfig()
-_BODY_CAP_INCH = 0.1  # capitals of 10 pt body text are ~7 pt = 0.1 inch tall
 
 
 @dataclass(slots=True)
 class _Reading:
     words: list[Word]
-    score: float  # character-weighted mean confidence (0-100) of all words read
+    score: float  # character-weighted mean confidence (0-100) of every word read
+    chars: int  # characters read (before dropping low-confidence words)
+    width: int
+    height: int
+    rotation: int
+    skew: float
 
 
 def ocr_image(image: Image.Image | np.ndarray, *, dpi: int | None = None,
@@ -74,26 +99,39 @@ def ocr_image(image: Image.Image | np.ndarray, *, dpi: int | None = None,
 def ocr_gray(gray: np.ndarray, *, dpi: int | None = None, lang: str = "eng",
              config: OcrConfig = DEFAULT) -> OcrResult:
     """`ocr_image` on an 8-bit grey array, with explicit settings."""
-    stats = pre.page_stats(gray)
-    rotation = 90 if stats.vertical else 0
-    if rotation:
-        gray = pre.rotate_quarters(gray, rotation)
-        stats = replace(stats, cap_height=pre.cap_height(gray))
+    stats = pre.measure(gray)
+    rotation = 0
+    if stats.vertical:
+        rotation, gray = 90, pre.rotate_quarters(gray, 90)
+        stats = pre.measure(gray)
     page_dpi = _page_dpi(dpi, stats.cap_height)
-    skew = stats.skew if abs(stats.skew) >= config.min_skew else 0.0
-    scale = _scale(stats.cap_height, config)
-    reading, size = _read(gray, skew, scale, page_dpi, lang, config, stats.cap_height)
-    if reading.score < config.doubt_conf:
-        turned = pre.rotate_quarters(gray, 180)
-        other, size2 = _read(turned, -skew, scale, page_dpi, lang, config, stats.cap_height)
-        if other.score > reading.score:
-            reading, size, rotation = other, size2, (rotation + 180) % 360
-            skew = -skew
-    return OcrResult(reading.words, size[0], size[1], rotation, skew, page_dpi)
+    best = _read(gray, rotation, stats, page_dpi, lang, config)
+    lines = stats.line_score >= pre.MIN_LINE_SCORE
+    if best.score < config.doubt_conf and best.chars >= _MIN_CHARS and lines:
+        best = _retry_turned(gray, rotation, stats, best, page_dpi, lang, config)
+    return OcrResult(best.words, best.width, best.height, best.rotation, best.skew, page_dpi)
+
+
+def _retry_turned(gray: np.ndarray, rotation: int, stats: pre.PageStats, best: _Reading,
+                  dpi: int, lang: str, config: OcrConfig) -> _Reading:
+    """The best of readings turned 180 degrees (and 90/270 if the line direction was unclear)."""
+    turns = [180]
+    if stats.turn_ratio > 1 / pre.VERTICAL_MARGIN:
+        turns += [90, 270]
+    for turn in turns:
+        turned = pre.rotate_quarters(gray, turn)
+        turned_stats = stats if turn == 180 else pre.measure(turned)
+        reading = _read(turned, (rotation + turn) % 360, turned_stats, dpi, lang, config)
+        if reading.score > best.score:
+            best = reading
+        if best.score >= config.doubt_conf:
+            break
+    return best
 
 
 def _page_dpi(hint: int | None, cap: float | None) -> int:
-    """The hint when it fits the text size; else an estimate from the text size."""
+    """The hint when it fits the text size (72/96 dpi of screen software often does not);
+    else an estimate from the text size."""
     estimate = round(cap / _BODY_CAP_INCH) if cap else None
     if hint and (estimate is None or 0.4 <= estimate / hint <= 2.5):
         return int(hint)
@@ -110,66 +148,88 @@ def _scale(cap: float | None, config: OcrConfig) -> float:
     return 1.0
 
 
-def _read(gray: np.ndarray, skew: float, scale: float, dpi: int, lang: str, config: OcrConfig,
-          cap: float | None) -> tuple[_Reading, tuple[int, int]]:
+def _read(gray: np.ndarray, rotation: int, stats: pre.PageStats, dpi: int, lang: str,
+          config: OcrConfig) -> _Reading:
+    """One tesseract reading of the (already quarter-turned) page."""
+    skew = stats.skew if abs(stats.skew) >= config.min_skew else 0.0
+    scale = _scale(stats.cap_height, config)
     img, width, height = pre.deskew_and_scale(gray, skew, scale)
-    if config.denoise_speckle and cap and pre.speckle_ratio(img, cap * scale) > config.denoise_speckle:
-        img = pre.median_denoise(img)
+    img = _clean(img, stats, scale, config)
+    extra = (("-c", "textord_heavy_nr=1") if config.heavy_noise_removal else ()) + config.extra
     rows = run_tesseract(img, lang=lang, psm=config.psm,
-                         dpi=round(dpi * scale) if config.dpi_hint else None, extra=config.extra)
-    return _words(rows, scale, width, height, config.min_conf), (width, height)
+                         dpi=round(dpi * scale) if config.dpi_hint else None, extra=extra)
+    words, score, chars = _words(rows, scale, width, height, config.min_conf)
+    return _Reading(words, score, chars, width, height, rotation, skew)
+
+
+def _clean(img: np.ndarray, stats: pre.PageStats, scale: float, config: OcrConfig) -> np.ndarray:
+    cap = stats.cap_height * scale if stats.cap_height else None
+    ink, paper = stats.ink, stats.paper
+    if config.flatten_above and cap and stats.uneven > config.flatten_above:
+        img = pre.flatten_background(img, cap)
+        ink, paper = pre.levels(img)
+    if config.denoise_speckle and stats.speckle > config.denoise_speckle:
+        img = pre.median_denoise(img)
+    if config.clear_borders and cap:
+        img = pre.clear_dark_borders(img, cap, ink, paper)
+    if paper - ink < config.stretch_below:
+        img = pre.stretch_levels(img, ink, paper)
+    return img
+
+
+TESSERACT_TIMEOUT_S = 90  # a sane page takes 1-3 s; pure noise can keep tesseract busy for minutes
 
 
 def run_tesseract(img: np.ndarray, *, lang: str, psm: int, dpi: int | None = None,
                   extra: tuple[str, ...] = ()) -> list[list[str]]:
-    """TSV word rows of one tesseract run (single-threaded; the image goes in as PGM on stdin)."""
+    """Word rows (TSV level 5) of one single-threaded tesseract run; the image goes in as PGM."""
     h, w = img.shape
     data = b"P5\n%d %d\n255\n" % (w, h) + np.ascontiguousarray(img, dtype=np.uint8).tobytes()
     cmd = [TESSERACT, "stdin", "stdout", "-l", lang, "--psm", str(psm)]
     if dpi:
         cmd += ["--dpi", str(min(max(dpi, 70), 2400))]
     cmd += [*extra, "tsv"]
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    proc = subprocess.run(cmd, input=data, capture_output=True, env=env, check=False)
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one tesseract per core; threads only thrash
+    try:
+        proc = subprocess.run(cmd, input=data, capture_output=True, env=env, check=False,
+                              timeout=TESSERACT_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        return []  # a page tesseract cannot make sense of in time reads as empty (unreadable)
     if proc.returncode != 0:
-        msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RuntimeError(f"tesseract failed ({proc.returncode}): {msg[-1] if msg else ''}")
-    out = proc.stdout.decode("utf-8", "replace")
-    return [r.split("\t") for r in out.splitlines()[1:] if r.startswith("5\t") and r.count("\t") == 11]
+        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RuntimeError(f"tesseract failed ({proc.returncode}): {err[-1] if err else ''}")
+    lines = proc.stdout.decode("utf-8", "replace").splitlines()
+    return [r.split("\t") for r in lines[1:] if r.startswith("5\t") and r.count("\t") == 11]
 
 
 def _words(rows: list[list[str]], scale: float, width: int, height: int,
-           min_conf: float) -> _Reading:
-    """Words of TSV rows in page coordinates; line numbers in tesseract's reading order."""
-    lines: dict[tuple[str, str, str], int] = {}
+           min_conf: float) -> tuple[list[Word], float, int]:
+    """Words in page coordinates, lines numbered in reading order; the score and characters
+    of the whole reading (low-confidence words included)."""
+    line_no: dict[tuple[str, str, str], int] = {}
     words: list[Word] = []
-    weighted = chars = 0.0
+    weighted, chars = 0.0, 0
     for r in rows:
         text, conf = r[11].strip(), float(r[10])
         if not text or conf < 0:
             continue
-        n = len(text)
-        weighted += conf * n
-        chars += n
+        weighted += conf * len(text)
+        chars += len(text)
         if conf < min_conf:
             continue
-        line = lines.setdefault((r[2], r[3], r[4]), len(lines))
-        left, top = int(r[6]) / scale, int(r[7]) / scale
-        right = min((int(r[6]) + int(r[8])) / scale, width)
-        bottom = min((int(r[7]) + int(r[9])) / scale, height)
-        left, top = min(max(left, 0.0), width), min(max(top, 0.0), height)
-        words.append(Word(text, round(left, 1), round(top, 1), round(right - left, 1),
-                          round(bottom - top, 1), round(conf / 100.0, 4), line))
-    _renumber(words)
-    return _Reading(words, weighted / chars if chars else 0.0)
+        line = line_no.setdefault((r[2], r[3], r[4]), len(line_no))
+        words.append(_word(text, conf, r[6:10], line, scale, width, height))
+    return words, (weighted / chars if chars else 0.0), chars
 
 
-def _renumber(words: list[Word]) -> None:
-    """Make line numbers consecutive (lines whose words were all dropped leave gaps)."""
-    order = {n: i for i, n in enumerate(sorted({w.line for w in words}))}
-    if all(k == v for k, v in order.items()):
-        return
-    words[:] = [replace(w, line=order[w.line]) for w in words]
+def _word(text: str, conf: float, box: list[str], line: int, scale: float, width: int,
+          height: int) -> Word:
+    """A word with its box mapped from the OCR image back to the page (clamped inside it)."""
+    left, top, w, h = (int(v) / scale for v in box)
+    x0, y0 = min(max(left, 0.0), float(width)), min(max(top, 0.0), float(height))
+    x1, y1 = min(left + w, float(width)), min(top + h, float(height))
+    return Word(text, round(x0, 1), round(y0, 1), round(max(x1 - x0, 0.0), 1),
+                round(max(y1 - y0, 0.0), 1), round(min(conf, 100.0) / 100.0, 4), line)
 
 
 __all__ = ["DEFAULT", "OcrConfig", "OcrResult", "ocr_gray", "ocr_image", "run_tesseract"]

@@ -1,13 +1,13 @@
-"""Image clean-up before OCR: grey conversion, page measurements, orientation, deskew, scaling.
+"""Image clean-up before OCR: grey conversion, page measurements, quarter turns, deskew, scaling,
+and the few clean-up steps the benchmark showed to help (each applied only where the page needs
+it; see `pipeline.reading.ocr` for the measured effect of each).
 
-Everything works on 8-bit grey numpy arrays (height x width). The steps here are the ones the
-benchmark (`bench/ocr_quality.py`, numbers in the module docstring of `pipeline.reading.ocr`)
-showed to help tesseract on real scans; steps that did not help are not here.
+Everything works on 8-bit grey numpy arrays (height x width).
 
-Geometry conventions (so a viewer can reproduce the page the word boxes refer to):
-    upright = image.rotate(-rotation, expand=True)            # quarter turns, clockwise
-    page    = upright.rotate(skew, expand=True)  # PIL: counter-clockwise degrees
-`deskew_and_scale` produces `page` scaled by `scale` in one resampling step.
+Geometry (so a viewer can rebuild the page that word boxes refer to, with PIL):
+    upright = image.rotate(-rotation, expand=True)   # quarter turns clockwise
+    page    = upright.rotate(skew, expand=True)      # PIL: degrees counter-clockwise
+`deskew_and_scale` makes `page` (scaled by `scale`) in one resampling step.
 """
 
 from __future__ import annotations
@@ -21,65 +21,69 @@ from PIL import Image
 
 Gray = np.ndarray  # 2-D uint8
 
-# Text-size analysis runs on a copy no larger than this (pixels); enough for 6 pt text on A4.
-_ANALYSIS_PIXELS = 2_000_000
-# Skew and line analysis runs where capital letters are about this tall (pixels).
-_SKEW_CAP = 10.0
-_MAX_POINTS = 60_000
-# Lines must stand out this much more across than along before we call a page turned.
-_VERTICAL_MARGIN = 2.0
+_ANALYSIS_PIXELS = 4_000_000  # blob statistics run on a copy no larger than this
+_SKEW_CAP = 10.0  # line analysis runs where capitals are about this tall (px)
+_MAX_POINTS = 30_000  # ink points used for line profiles
+_MAX_SKEW = 4.0  # degrees searched either way
+# Lines must stand out this much more across than along before a page counts as turned
+# (upright SROIE receipts reach 1.0, pages on their side 4.4).
+VERTICAL_MARGIN = 2.0
+# Line profiles less peaky than this show no text lines (text pages 1.4-7, noise 0.1-0.3):
+# no skew, no turn, no re-reading turned.
+MIN_LINE_SCORE = 0.8
 
 
 @dataclass(frozen=True, slots=True)
 class PageStats:
-    """What a quick look at the page tells: text size, skew, line direction."""
+    """What a quick look at a page tells (a few tens of ms for an A4 page at 300 dpi)."""
 
-    cap_height: float | None  # typical height of capitals/digits in pixels; None if no text found
-    skew: float  # degrees counter-clockwise that would make horizontal text lines level
-    vertical: bool  # text lines run top-to-bottom: the page lies on its side
-    line_score: float  # how clearly the lines stand out (0: not at all)
+    cap_height: float | None  # typical height of capitals/digits (px); None: no text found
+    skew: float  # degrees counter-clockwise that level the text lines
+    vertical: bool  # text lines run top to bottom: the page lies on its side
+    turn_ratio: float  # line peakiness across / along: > VERTICAL_MARGIN means vertical
+    line_score: float  # peakiness of the line profile; below MIN_LINE_SCORE: no text lines
+    speckle: float  # specks (blobs far smaller than a character) per character-sized blob
+    ink: float  # grey level of the ink (darker tenth of the ink pixels)
+    paper: float  # grey level of the paper (median of the non-ink pixels)
+    uneven: float  # spread of the paper level over the page (grey levels; shading, photos)
+
+    @property
+    def contrast(self) -> float:
+        return self.paper - self.ink
 
 
 def to_gray(image: Image.Image | np.ndarray) -> Gray:
-    """An 8-bit grey copy of a PIL image or a numpy array (grey, RGB or RGBA; RGB order)."""
+    """An 8-bit grey copy of a PIL image or a numpy array (grey, RGB or RGBA in RGB order)."""
     if isinstance(image, Image.Image):
-        if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-            back = Image.new("RGBA", image.size, (255, 255, 255, 255))
-            image = Image.alpha_composite(back, image.convert("RGBA"))
-        if image.mode in ("I;16", "I;16B", "I;16L", "I"):
-            arr = np.asarray(image, dtype=np.float64)
-            top = max(float(arr.max()), 1.0)
-            return np.ascontiguousarray(np.clip(arr * (255.0 / top), 0, 255).astype(np.uint8))
-        return np.ascontiguousarray(np.asarray(image.convert("L"), dtype=np.uint8))
+        return _pil_to_gray(image)
     arr = np.asarray(image)
     if arr.dtype != np.uint8:
-        arr = arr.astype(np.float64)
-        top = 255.0 if arr.max() > 1.0 else 1.0
-        arr = np.clip(arr * (255.0 / top), 0, 255).astype(np.uint8)
+        arr = _to_uint8(arr.astype(np.float64))
     if arr.ndim == 3 and arr.shape[2] == 1:
         arr = arr[:, :, 0]
     if arr.ndim == 3 and arr.shape[2] == 4:
         alpha = arr[:, :, 3:4].astype(np.float32) / 255.0
         arr = (arr[:, :, :3].astype(np.float32) * alpha + 255.0 * (1.0 - alpha)).astype(np.uint8)
-    if arr.ndim == 3:
-        arr = cv2.cvtColor(np.ascontiguousarray(arr[:, :, :3]), cv2.COLOR_RGB2GRAY)
-    if arr.ndim != 2:
+    if arr.ndim == 3 and arr.shape[2] == 3:
+        arr = cv2.cvtColor(np.ascontiguousarray(arr), cv2.COLOR_RGB2GRAY)
+    if arr.ndim != 2 or min(arr.shape) < 1:
         raise ValueError(f"not an image array: shape {arr.shape}")
     return np.ascontiguousarray(arr)
 
 
-def _shrink(gray: Gray, factor: float) -> Gray:
-    """Downscale by area averaging; integer steps first, which OpenCV does much faster."""
-    if factor >= 1.0:
-        return gray
-    h, w = gray.shape
-    step = int(1.0 / factor)
-    if step >= 2:
-        gray = cv2.resize(gray, (max(1, w // step), max(1, h // step)), interpolation=cv2.INTER_AREA)
-    size = (max(1, round(w * factor)), max(1, round(h * factor)))
-    if (gray.shape[1], gray.shape[0]) != size:
-        gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
-    return gray
+def _pil_to_gray(image: Image.Image) -> Gray:
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        back = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(back, image.convert("RGBA"))
+    if image.mode.startswith("I") or image.mode == "F":
+        return _to_uint8(np.asarray(image, dtype=np.float64))
+    return np.ascontiguousarray(np.asarray(image.convert("L"), dtype=np.uint8))
+
+
+def _to_uint8(arr: np.ndarray) -> Gray:
+    top = float(arr.max()) if arr.size else 1.0
+    top = 1.0 if top <= 1.0 else (255.0 if top <= 255.0 else top)
+    return np.ascontiguousarray(np.clip(arr * (255.0 / top), 0, 255).astype(np.uint8))
 
 
 def _shrink_by(gray: Gray, step: int) -> Gray:
@@ -91,31 +95,106 @@ def _shrink_by(gray: Gray, step: int) -> Gray:
 
 
 def _ink(gray: Gray, block: int) -> np.ndarray:
-    """Binary mask (255 = ink) by a local mean threshold; robust to uneven light."""
-    block = max(3, block | 1)
+    """Binary mask (255 = ink) by a local mean threshold: robust to uneven light."""
     return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
-                                 block, 15)
+                                 max(3, block | 1), 15)
 
 
-def cap_height(gray: Gray) -> float | None:
-    """Typical height of capitals and digits, from the sizes of character-like blobs."""
+def measure(gray: Gray) -> PageStats:
+    """Text size, specks, ink and paper levels, skew and line direction of a page."""
     h, w = gray.shape
     step = math.ceil(math.sqrt(h * w / _ANALYSIS_PIXELS))
     small = _shrink_by(gray, step)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(_ink(small, 31), connectivity=8)
-    if n < 2:
-        return None
+    ink = _ink(small, 31)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     bw, bh, area = stats[1:, 2], stats[1:, 3], stats[1:, 4]
-    chars = (bh >= 5) & (bh <= small.shape[0] / 8) & (bw >= 2) & (bw <= 3 * bh) & (area >= 0.1 * bw * bh)
-    if chars.sum() < 10:
-        return None
+    chars = (bh >= 5) & (bh <= small.shape[0] / 8) & (bw >= 2) & (bw <= 3 * bh)
+    chars &= area >= 0.1 * bw * bh
+    cap_small = float(np.percentile(bh[chars], 75)) if chars.sum() >= 10 else None
     # The 75th percentile lands on capitals/digits: lower-case x-height blobs sit below it.
-    return float(np.percentile(bh[chars], 75)) * step
+    cap = cap_small * step if cap_small else None
+    speckle = 0.0
+    if cap_small:
+        specks = int((bh <= max(2.0, cap_small / 8)).sum())
+        sized = int(((bh >= cap_small / 2) & (bh <= cap_small * 1.5)).sum())
+        speckle = specks / max(sized, 1)
+    ink_level, paper_level = _levels(small, ink)
+    skew, vertical, ratio, lines = _lines(gray, cap)
+    return PageStats(cap, skew, vertical, ratio, lines, speckle, ink_level, paper_level,
+                     _unevenness(small[::2, ::2], ink[::2, ::2]))
+
+
+def levels(gray: Gray) -> tuple[float, float]:
+    """(ink, paper) grey levels of a page."""
+    small = _shrink_by(gray, math.ceil(math.sqrt(gray.size / _ANALYSIS_PIXELS)))
+    return _levels(small, _ink(small, 31))
+
+
+def _levels(gray: Gray, ink: np.ndarray) -> tuple[float, float]:
+    sample, mask = gray[::3, ::3], ink[::3, ::3] > 0
+    if mask.sum() < 100 or (~mask).sum() < 100:
+        return 0.0, 255.0
+    return float(np.percentile(sample[mask], 10)), float(np.median(sample[~mask]))
+
+
+def _unevenness(gray: Gray, ink: np.ndarray, tiles: int = 6) -> float:
+    """Spread (90th - 10th percentile) of the paper level over a grid of tiles."""
+    h, w = gray.shape
+    medians = []
+    for i in range(tiles):
+        rows = slice(i * h // tiles, (i + 1) * h // tiles)
+        for j in range(tiles):
+            cols = slice(j * w // tiles, (j + 1) * w // tiles)
+            paper = gray[rows, cols][ink[rows, cols] == 0]
+            if paper.size > 50:
+                medians.append(float(np.median(paper)))
+    return float(np.percentile(medians, 90) - np.percentile(medians, 10)) if medians else 0.0
+
+
+def _lines(gray: Gray, cap: float | None) -> tuple[float, bool, float, float]:
+    """(skew, vertical, turn ratio, line score) from the row profiles of character ink at
+    ~10 px caps."""
+    step = max(1, round(cap / _SKEW_CAP)) if cap else math.ceil(max(gray.shape) / 1500)
+    small = _shrink_by(gray, step)
+    cap_small = cap / step if cap else 15.0
+    ys, xs = _char_pixels(_ink(small, 3 * round(cap_small) + 1), cap_small)
+    if len(ys) < 200:
+        return 0.0, False, 1.0, 0.0
+    if len(ys) > _MAX_POINTS:  # a regular subsample keeps the profiles' shape
+        every = len(ys) // _MAX_POINTS + 1
+        ys, xs = ys[::every], xs[::every]
+    yf, xf = ys.astype(np.float64), xs.astype(np.float64)
+    coarse = np.arange(-_MAX_SKEW, _MAX_SKEW + 1e-9, 0.5)
+    angle_h, score_h = _search(yf, xf, coarse)
+    angle_v, score_v = _search(xf, -yf, coarse)  # the points as if turned a quarter clockwise
+    ratio, line_score = score_v / max(score_h, 1e-9), max(score_h, score_v)
+    if line_score < MIN_LINE_SCORE:
+        return 0.0, False, ratio, line_score
+    vertical = ratio > VERTICAL_MARGIN
+    if vertical:
+        yf, xf, angle_h = xf, -yf, angle_v
+    fine = np.arange(angle_h - 0.4, angle_h + 0.4 + 1e-9, 0.1)
+    angle, _ = _search(yf, xf, fine[np.abs(fine) <= _MAX_SKEW + 1e-9])
+    # Lines level at `angle` run along y = c + x * tan(angle) (y points down), i.e. they were
+    # turned clockwise on screen by `angle`; turning the page counter-clockwise by as much
+    # levels them.
+    return round(angle, 2) + 0.0, vertical, ratio, line_score
+
+
+def _char_pixels(ink: np.ndarray, cap: float) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinates of the ink of character-sized blobs (no specks, rules, borders, pictures)."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    bw, bh = stats[:, 2], stats[:, 3]
+    big, small = np.maximum(bw, bh), np.minimum(bw, bh)
+    keep = (big >= 0.4 * cap) & (big <= 2.5 * cap) & (small >= 2) & (small <= 2.5 * cap)
+    keep[0] = False
+    ys, xs = np.nonzero(keep[labels])
+    return ys, xs
 
 
 def _profile_score(ys: np.ndarray, xs: np.ndarray, angle: float) -> float:
-    """Peakiness (squared coefficient of variation) of the row profile of ink points rotated by
-    `angle` degrees: high when text lines and the gaps between them are level."""
+    """Peakiness (squared coefficient of variation) of the row profile of points turned by
+    `angle` degrees: high when text lines, and the gaps between them, are level."""
     t = math.radians(angle)
     proj = ys * math.cos(t) - xs * math.sin(t)
     hist = np.bincount((proj - proj.min()).astype(np.int32)).astype(np.float64)
@@ -123,47 +202,10 @@ def _profile_score(ys: np.ndarray, xs: np.ndarray, angle: float) -> float:
     return float(hist.var() / (mean * mean)) if mean > 0 else 0.0
 
 
-def _char_pixels(ink: np.ndarray, cap: float) -> tuple[np.ndarray, np.ndarray]:
-    """Coordinates of the ink of character-sized blobs (no specks, rules, borders or pictures)."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    bw, bh = stats[:, 2], stats[:, 3]
-    big, small = np.maximum(bw, bh), np.minimum(bw, bh)
-    keep = (big >= 0.4 * cap) & (big <= 2.5 * cap) & (small >= 2) & (small <= 2.5 * cap)
-    keep[0] = False
-    return np.nonzero(keep[labels])
-
-
 def _search(ys: np.ndarray, xs: np.ndarray, angles: np.ndarray) -> tuple[float, float]:
     scores = [_profile_score(ys, xs, a) for a in angles]
     k = int(np.argmax(scores))
     return float(angles[k]), float(scores[k])
-
-
-def page_stats(gray: Gray, max_skew: float = 4.0) -> PageStats:
-    """Text size, skew angle and line direction of a page, from a small binarised copy."""
-    cap = cap_height(gray)
-    step = int(cap / _SKEW_CAP) if cap else math.ceil(max(gray.shape) / 1500)
-    small = _shrink_by(gray, step)
-    block = 3 * round((cap or 15 * max(step, 1)) / max(step, 1)) + 1
-    ys, xs = _char_pixels(_ink(small, block), (cap or 15.0 * step) / max(step, 1))
-    if len(ys) < 200:
-        return PageStats(cap, 0.0, False, 0.0)
-    if len(ys) > _MAX_POINTS:  # a regular subsample keeps the profiles' shape
-        step = len(ys) // _MAX_POINTS + 1
-        ys, xs = ys[::step], xs[::step]
-    yf, xf = ys.astype(np.float64), xs.astype(np.float64)
-    coarse = np.arange(-max_skew, max_skew + 1e-9, 0.5)
-    angle_h, score_h = _search(yf, xf, coarse)
-    angle_v, score_v = _search(xf, -yf, coarse)  # as if the page were turned a quarter
-    vertical = score_v > _VERTICAL_MARGIN * score_h
-    if vertical:
-        yf, xf, angle = xf, -yf, angle_v
-    else:
-        angle = angle_h
-    angle, score = _search(yf, xf, np.arange(angle - 0.4, angle + 0.4 + 1e-9, 0.1))
-    # The profile is level after rotating the points by `angle` (clockwise on screen, since y
-    # points down); the page needs the opposite turn.
-    return PageStats(cap, round(-angle, 2) + 0.0, vertical, score)
 
 
 def rotate_quarters(gray: Gray, rotation: int) -> Gray:
@@ -184,14 +226,13 @@ def deskewed_size(width: int, height: int, skew: float) -> tuple[int, int]:
         dx, dy = x - cx, y - cy
         xs.append(cos_a * dx + sin_a * dy + cx)
         ys.append(-sin_a * dx + cos_a * dy + cy)
-    return (math.ceil(max(xs)) - math.floor(min(xs)), math.ceil(max(ys)) - math.floor(min(ys)))
+    return math.ceil(max(xs)) - math.floor(min(xs)), math.ceil(max(ys)) - math.floor(min(ys))
 
 
 def deskew_and_scale(gray: Gray, skew: float, scale: float) -> tuple[Gray, int, int]:
-    """Rotate by `skew` degrees counter-clockwise (canvas grown to fit) and scale.
-
-    Returns the image and the page size (width, height) before scaling; one resampling step.
-    """
+    """Turn by `skew` degrees counter-clockwise (canvas grown to fit, like PIL's expand) and
+    scale by `scale`, in one resampling step. Returns the image and the page size before
+    scaling (width, height)."""
     h, w = gray.shape
     pw, ph = deskewed_size(w, h, skew)
     if not skew and scale == 1.0:
@@ -202,35 +243,70 @@ def deskew_and_scale(gray: Gray, skew: float, scale: float) -> tuple[Gray, int, 
         return cv2.resize(gray, (out_w, out_h), interpolation=interp), w, h
     src, warp_scale = gray, scale
     if scale < 0.75:  # shrink by area first: a warp alone would alias thin strokes
-        src, warp_scale = _shrink(gray, scale), 1.0
+        src = cv2.resize(gray, (max(1, round(w * scale)), max(1, round(h * scale))),
+                         interpolation=cv2.INTER_AREA)
+        warp_scale = 1.0
     sh, sw = src.shape
     m = cv2.getRotationMatrix2D((sw / 2, sh / 2), skew, warp_scale)
     m[0, 2] += out_w / 2 - sw / 2
     m[1, 2] += out_h / 2 - sh / 2
-    out = cv2.warpAffine(src, m, (out_w, out_h), flags=cv2.INTER_CUBIC,
-                         borderMode=cv2.BORDER_CONSTANT, borderValue=_edge_level(gray))
-    return out, pw, ph
+    return cv2.warpAffine(src, m, (out_w, out_h), flags=cv2.INTER_CUBIC,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=_edge_level(gray)), pw, ph
 
 
 def _edge_level(gray: Gray) -> int:
-    """Median grey of the image's outer frame: the fill that continues the page seamlessly
-    (white would frame a dark or coloured page and upset tesseract's global threshold)."""
+    """Median grey of the image's outer frame: a fill that continues the page seamlessly
+    (white corners on a dark or tinted page would upset tesseract's global threshold)."""
     frame = np.concatenate([gray[:2].ravel(), gray[-2:].ravel(), gray[:, :2].ravel(),
                             gray[:, -2:].ravel()])
     return int(np.median(frame))
 
 
+def flatten_background(gray: Gray, cap: float) -> Gray:
+    """Divide by the paper's own brightness (a grey closing wider than any stroke, smoothed):
+    shading and uneven light of photographed pages go, the ink stays."""
+    step = max(1, int(cap / 4))
+    small = _shrink_by(gray, step)
+    k = max(3, round(2 * cap / step)) | 1
+    paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
+    paper = cv2.GaussianBlur(paper, (0, 0), k / 2)
+    if step > 1:
+        paper = cv2.resize(paper, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(gray, np.maximum(paper, 1), scale=255)
+
+
 def median_denoise(gray: Gray) -> Gray:
-    """3x3 median: removes salt-and-pepper specks and halftone dots, keeps strokes >= 3 px."""
+    """3x3 median: removes salt-and-pepper specks and halftone dots."""
     return cv2.medianBlur(gray, 3)
 
 
-def speckle_ratio(gray: Gray, cap: float) -> float:
-    """Specks (blobs far smaller than a character) per character-sized blob."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(_ink(gray, 31), connectivity=8)
+def stretch_levels(gray: Gray, ink: float, paper: float) -> Gray:
+    """Map `ink` to black and `paper` to white (clipping): faint print, tinted paper."""
+    span = max(paper - ink, 1.0)
+    lut = np.clip((np.arange(256, dtype=np.float64) - ink) * (255.0 / span), 0, 255)
+    return cv2.LUT(gray, lut.astype(np.uint8))
+
+
+def clear_dark_borders(gray: Gray, cap: float, ink: float, paper: float) -> Gray:
+    """Paint scanner shadows and dark margins with the paper level: solid dark areas (thicker
+    than half a capital, so no stroke) that touch the image edge. Text touching them stays."""
+    step = max(1, int(cap / 8))
+    small = _shrink_by(gray, step)
+    dark = (small < (ink + paper) / 2).astype(np.uint8)
+    k = max(3, round(cap / 2 / step))
+    solid = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=4)
     if n < 2:
-        return 0.0
-    bh = stats[1:, 3]
-    specks = int((bh <= max(2.0, cap / 8)).sum())
-    chars = int(((bh >= cap * 0.5) & (bh <= cap * 1.5)).sum())
-    return specks / max(chars, 1)
+        return gray
+    h, w = small.shape
+    x, y, bw, bh = stats[:, 0], stats[:, 1], stats[:, 2], stats[:, 3]
+    touches = (x == 0) | (y == 0) | (x + bw == w) | (y + bh == h)
+    touches[0] = False
+    if not touches.any():
+        return gray
+    mask = cv2.dilate(touches[labels].astype(np.uint8), np.ones((3, 3), np.uint8))
+    if step > 1:
+        mask = cv2.resize(mask, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
+    out = gray.copy()
+    out[mask > 0] = round(paper)
+    return out

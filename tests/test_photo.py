@@ -1,0 +1,63 @@
+"""Photographed cards are found on their background and flattened; scanned pages are left alone."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline.reading.photo import find_document, flatten
+from tests.files import FONT, text_page
+
+CARD = (1000, 630)  # 85.6 x 54 mm at ~300 dpi
+
+
+def _card() -> np.ndarray:
+    card = Image.new("RGB", CARD, (236, 238, 240))
+    draw = ImageDraw.Draw(card)
+    font = ImageFont.truetype(FONT, 48)
+    draw.text((60, 60), "SOCIAL SECURITY CARD", fill=(20, 40, 120), font=font)
+    draw.text((60, 300), "Card No. S17045875", fill="black", font=font)
+    return np.asarray(card)
+
+
+def _photo(card: np.ndarray, angle: float) -> tuple[np.ndarray, np.ndarray]:
+    """The card on a dark desk, turned by `angle` degrees and seen slightly from the side."""
+    h, w = card.shape[:2]
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    centre = np.float32([900, 700])
+    rot = cv2.getRotationMatrix2D((0, 0), angle, 1.0)[:, :2]
+    dst = (src - np.float32([w / 2, h / 2])) @ rot.T.astype(np.float32) + centre
+    dst[1] += (25, 10)  # perspective: the far corner sits further out
+    matrix = cv2.getPerspectiveTransform(src, dst.astype(np.float32))
+    desk = np.full((1400, 1800, 3), (70, 85, 100), np.uint8)
+    warped = cv2.warpPerspective(card, matrix, (1800, 1400), dst=desk, borderMode=cv2.BORDER_TRANSPARENT)
+    return warped, dst
+
+
+def test_card_photo_is_found_and_flattened() -> None:
+    photo, corners = _photo(_card(), angle=8.0)
+    found = find_document(cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY))
+    assert found is not None
+    # each found corner lies within a few pixels of a true corner
+    assert max(np.min(np.linalg.norm(corners - c, axis=1)) for c in found) < 12
+    flat = flatten(photo)
+    h, w = flat.shape[:2]
+    assert abs(w / h - CARD[0] / CARD[1]) < 0.08
+
+
+def test_flattened_card_reads_upright() -> None:
+    import pytesseract
+
+    photo, _ = _photo(_card(), angle=-7.0)
+    text = pytesseract.image_to_string(flatten(photo), config="--psm 6")
+    assert "SOCIAL SECURITY CARD" in text
+    assert "17045875" in text
+
+
+def test_scanned_page_with_a_ruled_table_is_left_alone() -> None:
+    page = np.asarray(text_page(["Reimbursement Application Form", "Applicant Wang Xiaoming"]))
+    page = page.copy()
+    cv2.rectangle(page, (150, 500), (1500, 1900), (0, 0, 0), 3)  # a big boxed grid on white paper
+    cv2.line(page, (150, 900), (1500, 900), (0, 0, 0), 2)
+    assert flatten(page) is page
