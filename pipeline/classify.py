@@ -25,7 +25,7 @@ FUZZY_MIN_LEN = 12  # titles at least this long may match with OCR slips
 FUZZY_CUTOFF = 87.0
 # "Page 2 of 3", "page 2/3", or a line that is only "2 / 3"; "continued" / "cont'd"
 _PAGE_OF = re.compile(
-    r"\bpage\s*(\d{1,3})\s*(?:of|/)\s*\d{1,3}\b|^\s*-?\s*(\d{1,3})\s*(?:of|/)\s*\d{1,3}\s*-?\s*$")
+    r"\b(?:page|p\.?)\s*(\d{1,3})\s*(?:of|/)\s*\d{1,3}\b|^\s*-?\s*(\d{1,3})\s*(?:of|/)\s*\d{1,3}\s*-?\s*$")
 _TOTAL_LINE = re.compile(
     r"^(?:grand )?total\b|\btotal (?:amount|charges|cost|costs|expenses|fees)\b|\bamount due\b")
 _AMOUNT = re.compile(r"\d\.\d{2}\b")
@@ -98,19 +98,20 @@ def _zones(page: Page) -> tuple[str, str]:
     return normalise(" ".join(head)), normalise(page.text)
 
 
-def _title_match(phrases: tuple[str, ...], head: str, body: str) -> tuple[float, int, bool]:
-    """Best (match score, phrase length, in the top zone) of a type's titles; score 0 when none."""
-    best = (0.0, 0, False)
+def _title_match(phrases: tuple[str, ...], head: str, body: str) -> tuple[int, int, int] | None:
+    """The type's best title on the page as (exact, -position, length), or None.
+
+    Exact matches beat OCR-tolerant ones; then the title printed first wins (a fee list's heading
+    comes before the "Identity Card No." label in its header); then the longer phrase."""
+    best: tuple[int, int, int] | None = None
     for phrase in phrases:
-        for zone, top in ((head, True), (body, False)):
-            if f" {phrase} " in f" {zone} ":
-                score = 100.0
-            elif len(phrase) >= FUZZY_MIN_LEN:
-                score = fuzz.partial_ratio(phrase, zone, score_cutoff=FUZZY_CUTOFF)
-            else:
-                continue
-            if score and (score, len(phrase), top) > best:
-                best = (score, len(phrase), top)
+        pos = f" {body} ".find(f" {phrase} ")
+        exact = pos >= 0
+        if not exact and len(phrase) >= FUZZY_MIN_LEN:
+            hit = fuzz.partial_ratio_alignment(phrase, body, score_cutoff=FUZZY_CUTOFF)
+            pos = hit.dest_start if hit is not None else -1
+        if pos >= 0 and (best is None or (int(exact), -pos, len(phrase)) > best):
+            best = (int(exact), -pos, len(phrase))
     return best
 
 
@@ -122,13 +123,13 @@ def score_page(page: Page, vocab: Vocabulary) -> tuple[dict[str, float], set[str
     """
     head, body = _zones(page)
     w = vocab.weights
-    matches = {t: _title_match(vocab.titles[t], head, body) for t in vocab.titles}
-    best = max(m[:2] for m in matches.values())
-    titled = {t for t, m in matches.items() if m[0] and m[:2] == best}
+    matches = {t: m for t in vocab.titles if (m := _title_match(vocab.titles[t], head, body))}
+    best = max(matches.values(), default=None)
+    titled = {t for t, m in matches.items() if m == best}
     scores: dict[str, float] = {}
     for t in vocab.titles:
         if t in titled:
-            title = w["title_top"] if matches[t][2] else w["title_body"]
+            title = w["title_top"] if best and -best[1] <= len(head) else w["title_body"]
         elif not titled and any(_contains(p, head, fuzzy=False) for p in vocab.generic[t]):
             title = w["generic_title"]
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import random
 from collections import Counter
 from decimal import Decimal
@@ -20,7 +21,8 @@ from samples import build_catalogue, cases, generate, items, people
 SEED = 20260314
 N_CASES = 30
 MAX_DPI = 150  # keeps the module under ~90 s; scans otherwise run 150-300 dpi
-WHO_FLAT = Path("/work/shared/data/drugs/who_eml_gnuhealth/who_eml_flat.csv")
+SHARED = Path(os.environ.get("CLAIMS_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+WHO_FLAT = SHARED / "data" / "drugs" / "who_eml_gnuhealth" / "who_eml_flat.csv"
 EXCLUDED_WORDS = ("accident", "injur", "traffic", "work", "abroad", "overseas", "public health",
                   "outbreak", "occupational", "collision", "vehicle", "third party", "poisoning")
 FORMS = {"png", "jpg", "tiff", "pdf_scanned", "pdf_digital", "pdf_mixed", "corrupt"}

@@ -138,13 +138,17 @@ def _page_dpi(hint: int | None, cap: float | None) -> int:
     return int(min(max(estimate or 300, 70), 1200))
 
 
-def _scale(cap: float | None, config: OcrConfig) -> float:
+MAX_UPSCALED_SIDE = 3600  # never upscale past an A4 page at 300 dpi: small "text" on a large
+# image is background texture (a photo's desk), and tesseract spends seconds per pass on it
+
+
+def _scale(cap: float | None, config: OcrConfig, side: int) -> float:
     if not cap:
         return 1.0
     if cap > config.max_cap:
         return config.down_to_cap / cap
     if cap < config.min_cap:
-        return min(config.up_to_cap / cap, config.max_up)
+        return max(1.0, min(config.up_to_cap / cap, config.max_up, MAX_UPSCALED_SIDE / side))
     return 1.0
 
 
@@ -152,7 +156,7 @@ def _read(gray: np.ndarray, rotation: int, stats: pre.PageStats, dpi: int, lang:
           config: OcrConfig) -> _Reading:
     """One tesseract reading of the (already quarter-turned) page."""
     skew = stats.skew if abs(stats.skew) >= config.min_skew else 0.0
-    scale = _scale(stats.cap_height, config)
+    scale = _scale(stats.cap_height, config, max(gray.shape))
     img, width, height = pre.deskew_and_scale(gray, skew, scale)
     img = _clean(img, stats, scale, config)
     extra = (("-c", "textord_heavy_nr=1") if config.heavy_noise_removal else ()) + config.extra
@@ -177,7 +181,7 @@ def _clean(img: np.ndarray, stats: pre.PageStats, scale: float, config: OcrConfi
     return img
 
 
-TESSERACT_TIMEOUT_S = 90  # a sane page takes 1-3 s; pure noise can keep tesseract busy for minutes
+TESSERACT_TIMEOUT_S = 30  # a sane page takes 1-3 s; pure noise can keep tesseract busy for minutes
 
 
 def run_tesseract(img: np.ndarray, *, lang: str, psm: int, dpi: int | None = None,
