@@ -80,11 +80,8 @@ def parse_vocabulary(raw: dict) -> Vocabulary:
     )
 
 
-def _contains(phrase: str, text: str, fuzzy: bool) -> bool:
-    if f" {phrase} " in f" {text} ":
-        return True
-    return fuzzy and len(phrase) >= FUZZY_MIN_LEN and fuzz.partial_ratio(
-        phrase, text, score_cutoff=FUZZY_CUTOFF) > 0
+def _contains(phrase: str, text: str) -> bool:
+    return f" {phrase} " in f" {text} "
 
 
 def _zones(page: Page) -> tuple[str, str]:
@@ -105,7 +102,7 @@ def _title_match(phrases: tuple[str, ...], head: str, body: str) -> tuple[int, i
     comes before the "Identity Card No." label in its header); then the longer phrase."""
     best: tuple[int, int, int] | None = None
     for phrase in phrases:
-        pos = f" {body} ".find(f" {phrase} ")
+        pos = f" {body} ".find(f" {phrase} ")  # exact, on word boundaries
         exact = pos >= 0
         if not exact and len(phrase) >= FUZZY_MIN_LEN:
             hit = fuzz.partial_ratio_alignment(phrase, body, score_cutoff=FUZZY_CUTOFF)
@@ -130,11 +127,11 @@ def score_page(page: Page, vocab: Vocabulary) -> tuple[dict[str, float], set[str
     for t in vocab.titles:
         if t in titled:
             title = w["title_top"] if best and -best[1] <= len(head) else w["title_body"]
-        elif not titled and any(_contains(p, head, fuzzy=False) for p in vocab.generic[t]):
+        elif not titled and any(_contains(p, head) for p in vocab.generic[t]):
             title = w["generic_title"]
         else:
             title = 0.0
-        cues = sum(1 for p in vocab.cues[t] if _contains(p, body, fuzzy=False))
+        cues = sum(1 for p in vocab.cues[t] if _contains(p, body))
         scores[t] = title + w["cue"] * min(cues, w["max_cues"])
     return scores, titled
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import BadFileError
-from pipeline.reading import plan_file, read_files
+from pipeline.reading import plan_file, read_files, run_job
 from pipeline.settings import Settings
 from tests import files
 
@@ -68,7 +68,6 @@ def test_bad_file_raises_one_typed_error_with_advice(kind: str, tmp_path: Path) 
     with pytest.raises(BadFileError) as info:
         jobs = plan_file(path, SETTINGS)
         # damage found only when decoding (a cut JPEG) surfaces when the page is read
-        from pipeline.reading import run_job
         for job in jobs:
             run_job(job, SETTINGS)
     assert info.value.reason == reason

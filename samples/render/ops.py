@@ -107,6 +107,18 @@ class Layer:
 
 Op = Text | Line | Rect | Ellipse | Poly | ArcText | Layer
 
+# the method of a drawing backend that draws each kind of op
+_METHODS: dict[type, str] = {Text: "text", Line: "line", Rect: "rect", Ellipse: "ellipse",
+                             Poly: "poly", ArcText: "arc_text", Layer: "layer"}
+
+
+class Backend:
+    """Draws ops by calling the backend's method named after each op's kind."""
+
+    def run(self, ops: list[Op] | tuple[Op, ...]) -> None:
+        for op in ops:
+            getattr(self, _METHODS[type(op)])(op)
+
 
 @dataclass
 class Page:

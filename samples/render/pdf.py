@@ -13,7 +13,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from samples.render.fonts import arc_angles, face_name, font_path
-from samples.render.ops import RGB, ArcText, Ellipse, Font, Layer, Line, Op, Page, Poly, Rect, Text
+from samples.render.ops import RGB, ArcText, Backend, Ellipse, Font, Layer, Line, Page, Poly, Rect, Text
 from samples.render.raster import stamp_image
 
 
@@ -28,7 +28,7 @@ def _rgb(color: RGB) -> tuple[float, float, float]:
     return color[0] / 255, color[1] / 255, color[2] / 255
 
 
-class PdfPainter:
+class PdfPainter(Backend):
     def __init__(self, canvas: Canvas, page: Page):
         self.c = canvas
         self.h = page.height
@@ -36,29 +36,12 @@ class PdfPainter:
     def xy(self, x: float, y: float) -> tuple[float, float]:
         return x * mm, (self.h - y) * mm
 
-    def run(self, ops: list[Op] | tuple[Op, ...]) -> None:
-        for op in ops:
-            self.op(op)
-
-    def op(self, op: Op) -> None:
-        if isinstance(op, Text):
-            self.text(op)
-        elif isinstance(op, Line):
-            self.line(op)
-        elif isinstance(op, Rect):
-            self.rect(op)
-        elif isinstance(op, Ellipse):
-            self.paint(op.stroke, op.fill, op.width)
-            x0, y0 = self.xy(op.cx - op.rx, op.cy - op.ry)
-            x1, y1 = self.xy(op.cx + op.rx, op.cy + op.ry)
-            self.c.ellipse(x0, y0, x1, y1, stroke=int(op.stroke is not None),
-                           fill=int(op.fill is not None))
-        elif isinstance(op, Poly):
-            self.poly(op)
-        elif isinstance(op, ArcText):
-            self.arc_text(op)
-        elif isinstance(op, Layer):
-            self.layer(op)
+    def ellipse(self, op: Ellipse) -> None:
+        self.paint(op.stroke, op.fill, op.width)
+        x0, y0 = self.xy(op.cx - op.rx, op.cy - op.ry)
+        x1, y1 = self.xy(op.cx + op.rx, op.cy + op.ry)
+        self.c.ellipse(x0, y0, x1, y1, stroke=int(op.stroke is not None),
+                       fill=int(op.fill is not None))
 
     def paint(self, stroke: RGB | None, fill: RGB | None, width: float) -> None:
         if stroke is not None:

@@ -10,10 +10,10 @@ from samples.render.fonts import arc_angles, pil_font
 from samples.render.ops import (
     PT,
     ArcText,
+    Backend,
     Ellipse,
     Layer,
     Line,
-    Op,
     Page,
     Poly,
     Rect,
@@ -23,7 +23,7 @@ from samples.render.ops import (
 _ANCHORS = {"l": "ls", "r": "rs", "c": "ms"}
 
 
-class Rasterizer:
+class Rasterizer(Backend):
     """Draws ops onto `img`; `origin` (mm) is the page point at the image's top-left corner."""
 
     def __init__(self, img: Image.Image, dpi: float, origin: tuple[float, float] = (0.0, 0.0)):
@@ -39,28 +39,11 @@ class Rasterizer:
     def w(self, width: float) -> int:
         return max(1, round(width * self.k))
 
-    def run(self, ops: list[Op] | tuple[Op, ...]) -> None:
-        for op in ops:
-            self.op(op)
-
-    def op(self, op: Op) -> None:
-        if isinstance(op, Text):
-            self.text(op)
-        elif isinstance(op, Line):
-            self.line(op)
-        elif isinstance(op, Rect):
-            self.rect(op)
-        elif isinstance(op, Ellipse):
-            x0, y0 = self.xy(op.cx - op.rx, op.cy - op.ry)
-            x1, y1 = self.xy(op.cx + op.rx, op.cy + op.ry)
-            self.draw.ellipse((x0, y0, x1, y1), fill=op.fill, outline=op.stroke,
-                              width=self.w(op.width) if op.stroke else 0)
-        elif isinstance(op, Poly):
-            self.poly(op)
-        elif isinstance(op, ArcText):
-            self.arc_text(op)
-        elif isinstance(op, Layer):
-            self.layer(op)
+    def ellipse(self, op: Ellipse) -> None:
+        x0, y0 = self.xy(op.cx - op.rx, op.cy - op.ry)
+        x1, y1 = self.xy(op.cx + op.rx, op.cy + op.ry)
+        self.draw.ellipse((x0, y0, x1, y1), fill=op.fill, outline=op.stroke,
+                          width=self.w(op.width) if op.stroke else 0)
 
     def text(self, op: Text) -> None:
         font = pil_font(op.font, op.size * PT * self.k)
