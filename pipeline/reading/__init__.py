@@ -34,6 +34,7 @@ class PageJob:
     kind: str  # "pdf_text" | "pdf_scan" | "image"
     indices: tuple[int, ...]  # 0-based pages
     file_hash: str
+    pixels: int = 0  # size of the page image(s), a guess of the work: big pages start first
 
     @property
     def needs_ocr(self) -> bool:
@@ -43,18 +44,21 @@ class PageJob:
         return f"{self.file_hash}:{index}"
 
 
+A4_300DPI = 2480 * 3508
+
+
 def plan_file(path: Path, settings: Settings) -> list[PageJob]:
     """The jobs that read every page of `path`. Raises BadFileError for a file we cannot read."""
     kind = file_kind(path, settings)
     digest = file_hash(path)
     if kind != "pdf":
-        n = images.count_frames(path, settings)
-        return [PageJob(path, "image", (i,), digest) for i in range(n)]
+        sizes = images.frame_sizes(path, settings)
+        return [PageJob(path, "image", (i,), digest, w * h) for i, (w, h) in enumerate(sizes)]
     with pdf.open_pdf(path, settings) as doc:
         flags = pdf.text_layer_flags(doc)
     text = tuple(i for i, has_text in enumerate(flags) if has_text)
     jobs = [PageJob(path, "pdf_text", text, digest)] if text else []
-    jobs += [PageJob(path, "pdf_scan", (i,), digest) for i, t in enumerate(flags) if not t]
+    jobs += [PageJob(path, "pdf_scan", (i,), digest, A4_300DPI) for i, t in enumerate(flags) if not t]
     return jobs
 
 
@@ -67,10 +71,8 @@ def run_job(job: PageJob, settings: Settings) -> list[Page]:
             for i, (w, h, words) in zip(job.indices, pdf.text_layer_pages(job.path, list(job.indices)),
                                         strict=True)
         ]
-    import numpy as np
-
     from pipeline.reading.ocr import ocr_image  # heavy imports stay in the workers
-    from pipeline.reading.photo import flatten
+    from pipeline.reading.photo import flatten_page
 
     (index,) = job.indices
     if job.kind == "pdf_scan":
@@ -78,7 +80,7 @@ def run_job(job: PageJob, settings: Settings) -> list[Page]:
         hint: int | None = dpi
     else:
         image, hint = images.load_frame(job.path, index, settings)
-    res = ocr_image(flatten(np.asarray(image)), dpi=hint, lang=settings.ocr_lang)
+    res = ocr_image(flatten_page(image), dpi=hint, lang=settings.ocr_lang)
     return [Page(name, index + 1, res.width, res.height, res.words, "ocr", job.content_hash(index),
                  res.rotation, res.skew, res.dpi)]
 
@@ -148,8 +150,11 @@ def _run_all(todo: list[tuple[int, PageJob]], settings: Settings,
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(settings.workers, len(todo)), mp_context=ctx,
                              initializer=_init_worker) as pool:
+        # Biggest pages first: the last pages to finish are then small ones, and no core idles
+        # long at the end of the batch.
+        by_size = sorted(todo, key=lambda item: -item[1].pixels)
         futures: dict[Future[list[Page] | FileProblem], tuple[int, PageJob]] = {
-            pool.submit(_safe_run, job, settings): (n, job) for n, job in todo
+            pool.submit(_safe_run, job, settings): (n, job) for n, job in by_size
         }
         for fut in as_completed(futures):
             n, job = futures[fut]

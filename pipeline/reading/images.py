@@ -24,8 +24,8 @@ def _open(path: Path) -> Image.Image:
         ) from None
 
 
-def count_frames(path: Path, settings: Settings) -> int:
-    """Pages in an image file, after checking every frame's header against the limits."""
+def frame_sizes(path: Path, settings: Settings) -> list[tuple[int, int]]:
+    """(width, height) of every page of an image file, after checking each against the limits."""
     with _open(path) as im:
         n = getattr(im, "n_frames", 1)
         if n > settings.max_pages:
@@ -34,10 +34,15 @@ def count_frames(path: Path, settings: Settings) -> int:
                 f"the image file has {n} pages, over the limit of {settings.max_pages}: "
                 "split it, or raise CLAIMS_MAX_PAGES",
             )
+        sizes = []
         for i in range(n):
             im.seek(i)
             _check_pixels(path.name, im.size, settings)
-        return n
+            sizes.append(im.size)
+        return sizes
+
+
+_ORIENTATION = 0x0112  # the EXIF tag
 
 
 def _check_pixels(name: str, size: tuple[int, int], settings: Settings) -> None:
@@ -54,7 +59,8 @@ def _check_pixels(name: str, size: tuple[int, int], settings: Settings) -> None:
 
 
 def load_frame(path: Path, index: int, settings: Settings) -> tuple[Image.Image, int | None]:
-    """Frame `index` as an upright RGB image (EXIF orientation applied) and its dpi if known."""
+    """Frame `index` as an upright RGB or grey ("L") image (EXIF orientation applied) and its
+    dpi if known."""
     with _open(path) as im:
         im.seek(index)
         _check_pixels(path.name, im.size, settings)
@@ -62,14 +68,17 @@ def load_frame(path: Path, index: int, settings: Settings) -> tuple[Image.Image,
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                frame = ImageOps.exif_transpose(im) if index == 0 else im.copy()
-                frame.load()
+                im.load()
+                turned = index == 0 and im.getexif().get(_ORIENTATION, 1) != 1
+                frame = ImageOps.exif_transpose(im) if turned else im
         except (OSError, ValueError, SyntaxError):
             raise BadFileError(
                 path.name, "truncated",
                 f"page {index + 1} of the image is damaged (truncated or corrupt): scan it again",
             ) from None
-        return frame.convert("RGB"), dpi
+        if frame.mode not in ("RGB", "L"):
+            frame = frame.convert("L" if frame.mode == "1" else "RGB")
+        return frame, dpi
 
 
 def _dpi(raw: object) -> int | None:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PIL import Image
@@ -104,6 +104,9 @@ def ocr_gray(gray: np.ndarray, *, dpi: int | None = None, lang: str = "eng",
     if stats.vertical:
         rotation, gray = 90, pre.rotate_quarters(gray, 90)
         stats = pre.measure(gray)
+    if stats.ascent < pre.UPSIDE_DOWN_BELOW and stats.line_score >= pre.MIN_LINE_SCORE:
+        rotation, gray = (rotation + 180) % 360, pre.rotate_quarters(gray, 180)
+        stats = replace(stats, ascent=1 / stats.ascent)
     page_dpi = _page_dpi(dpi, stats.cap_height)
     best = _read(gray, rotation, stats, page_dpi, lang, config)
     lines = stats.line_score >= pre.MIN_LINE_SCORE
