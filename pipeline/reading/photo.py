@@ -103,7 +103,7 @@ def flatten_page(image: Image.Image) -> np.ndarray:
     if corners is None:
         return to_gray(image)
     sx, sy = image.width / small.shape[1], image.height / small.shape[0]
-    return to_gray(_warp(np.asarray(image), corners * np.float32([sx, sy])))
+    return to_gray(_warp(np.asarray(image), corners * np.array([sx, sy], dtype=np.float32)))
 
 
 def _warp(image: np.ndarray, corners: np.ndarray) -> np.ndarray:
