@@ -104,12 +104,17 @@ def ocr_gray(gray: np.ndarray, *, dpi: int | None = None, lang: str = "eng",
     if stats.vertical:
         rotation, gray = 90, pre.rotate_quarters(gray, 90)
         stats = pre.measure(gray)
-    if stats.ascent < pre.UPSIDE_DOWN_BELOW and stats.line_score >= pre.MIN_LINE_SCORE:
+    if stats.upside_down:
         rotation, gray = (rotation + 180) % 360, pre.rotate_quarters(gray, 180)
-        stats = replace(stats, ascent=1 / stats.ascent)
+        stats = stats.turned_half()
     page_dpi = _page_dpi(dpi, stats.cap_height)
-    best = _read(gray, rotation, stats, page_dpi, lang, config)
     lines = stats.line_score >= pre.MIN_LINE_SCORE
+    if not lines:
+        # No text lines found (a blank page, a picture, a blurred or noise-only scan): tesseract's
+        # own layout analysis finds any text there is and skips the noise, at the scan's size;
+        # one block (psm 6) of upscaled noise can keep it busy for half a minute.
+        config = replace(config, psm=3, max_up=1.0)
+    best = _read(gray, rotation, stats, page_dpi, lang, config)
     if best.score < config.doubt_conf and best.chars >= _MIN_CHARS and lines:
         best = _retry_turned(gray, rotation, stats, best, page_dpi, lang, config)
     return OcrResult(best.words, best.width, best.height, best.rotation, best.skew, page_dpi)

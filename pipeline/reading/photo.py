@@ -28,16 +28,23 @@ def _order(quad: np.ndarray) -> np.ndarray:
                     dtype=np.float32)
 
 
+MAX_ASPECT = 4.0  # cards 1.6, A4 1.4, receipts up to ~3.5; thinner quadrilaterals are bands or rules
+
+
 def _candidate(contour: np.ndarray, area_img: float) -> np.ndarray | None:
-    area = cv2.contourArea(contour)
+    """A document-like quadrilateral from the outline of an edge blob: its convex hull (text
+    touching the document's edge must not dent it), with four corners or filling its box."""
+    hull = cv2.convexHull(contour)
+    area = cv2.contourArea(hull)
     if not MIN_AREA * area_img <= area <= MAX_AREA * area_img:
         return None
-    approx = cv2.approxPolyDP(contour, 0.02 * cv2.arcLength(contour, True), True)
+    (_, _), (w, h), _ = rect = cv2.minAreaRect(hull)
+    if min(w, h) <= 0 or max(w, h) / min(w, h) > MAX_ASPECT:
+        return None
+    approx = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
     if len(approx) == 4 and cv2.isContourConvex(approx):
         return approx.reshape(4, 2)
-    rect = cv2.minAreaRect(contour)  # rounded corners: the box, when the contour fills it
-    w, h = rect[1]
-    if w * h > 0 and area / (w * h) > 0.9:
+    if area / (w * h) > 0.9:  # rounded corners: the box, when the outline fills it
         return cv2.boxPoints(rect)
     return None
 

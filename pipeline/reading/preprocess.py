@@ -13,7 +13,7 @@ Geometry (so a viewer can rebuild the page that word boxes refer to, with PIL):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -32,9 +32,11 @@ VERTICAL_MARGIN = 2.0
 # no skew, no turn, no re-reading turned.
 MIN_LINE_SCORE = 0.8
 # Latin print has more ink above the x-height band (capitals, digits, b d f h k l t, i-dots) than
-# below it (g j p q y): ink above / ink below the band is 1.3-4.4 on upright sample pages, 0.3-0.6
-# on pages upside down, 0.5-0.8 on a few upright cards and forms set in capitals.
-UPSIDE_DOWN_BELOW = 0.6
+# below it (g j p q y). Over 300 sample pages of two batches: ink above / ink below the band is
+# 1.1-9 on most upright pages and 0.1-0.9 upside down; a few upright cards and forms set in
+# capitals fall to 0.6-0.8, so below 1 the lines must also vote (each line with 1.5x more ink on one
+# side votes): at least 5 lines and twice as many voting "upside down" as "upright".
+UPSIDE_DOWN_BELOW = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,20 @@ class PageStats:
     paper: float  # grey level of the paper (median of the non-ink pixels)
     uneven: float  # spread of the paper level over the page (grey levels; shading, photos)
     ascent: float = 1.0  # ink above / below the x-height band of the lines (1.0: unknown)
+    lines_up: int = 0  # lines with clearly more ink above their x-height band than below ...
+    lines_down: int = 0  # ... and the other way round
+
+    @property
+    def upside_down(self) -> bool:
+        if self.line_score < MIN_LINE_SCORE:
+            return False
+        votes = self.lines_down >= 5 and self.lines_down >= 2 * self.lines_up
+        return self.ascent < UPSIDE_DOWN_BELOW or (self.ascent < 1.0 and votes)
+
+    def turned_half(self) -> PageStats:
+        """The stats of the page turned 180 degrees (skew and line measures keep their sign)."""
+        return replace(self, ascent=1 / self.ascent if self.ascent else 1.0,
+                       lines_up=self.lines_down, lines_down=self.lines_up)
 
     @property
     def contrast(self) -> float:
@@ -130,9 +146,9 @@ def measure(gray: Gray) -> PageStats:
         keep[1:][chars] = 255
         glyphs = keep[labels]
     ink_level, paper_level = _levels(small, ink, glyphs)
-    skew, vertical, ratio, lines, ascent = _lines(gray, cap)
+    skew, vertical, ratio, lines, (ascent, up, down) = _lines(gray, cap)
     return PageStats(cap, skew, vertical, ratio, lines, speckle, ink_level, paper_level,
-                     _unevenness(small[::4, ::4], ink[::4, ::4]), ascent)
+                     _unevenness(small[::4, ::4], ink[::4, ::4]), ascent, up, down)
 
 
 def levels(gray: Gray) -> tuple[float, float]:
@@ -164,15 +180,15 @@ def _unevenness(gray: Gray, ink: np.ndarray, tiles: int = 6) -> float:
     return float(np.percentile(medians, 90) - np.percentile(medians, 10)) if medians else 0.0
 
 
-def _lines(gray: Gray, cap: float | None) -> tuple[float, bool, float, float, float]:
-    """(skew, vertical, turn ratio, line score, ascent) from the row profiles of character ink
-    at ~10 px caps."""
+def _lines(gray: Gray, cap: float | None) -> tuple[float, bool, float, float, tuple[float, int, int]]:
+    """(skew, vertical, turn ratio, line score, (ascent, lines up, lines down)) from the row
+    profiles of character ink at ~10 px caps."""
     step = max(1, round(cap / _SKEW_CAP)) if cap else math.ceil(max(gray.shape) / 1500)
     small = _shrink_by(gray, step)
     cap_small = cap / step if cap else 15.0
     ys, xs = _char_pixels(_ink(small, 3 * round(cap_small) + 1), cap_small)
     if len(ys) < 200:
-        return 0.0, False, 1.0, 0.0, 1.0
+        return 0.0, False, 1.0, 0.0, _UNKNOWN
     if len(ys) > _MAX_POINTS:  # a regular subsample keeps the profiles' shape
         every = len(ys) // _MAX_POINTS + 1
         ys, xs = ys[::every], xs[::every]
@@ -182,7 +198,7 @@ def _lines(gray: Gray, cap: float | None) -> tuple[float, bool, float, float, fl
     angle_v, score_v = _search(xf, -yf, coarse)  # the points as if turned a quarter clockwise
     ratio, line_score = score_v / max(score_h, 1e-9), max(score_h, score_v)
     if line_score < MIN_LINE_SCORE:
-        return 0.0, False, ratio, line_score, 1.0
+        return 0.0, False, ratio, line_score, _UNKNOWN
     vertical = ratio > VERTICAL_MARGIN
     if vertical:
         yf, xf, angle_h = xf, -yf, angle_v
@@ -191,7 +207,7 @@ def _lines(gray: Gray, cap: float | None) -> tuple[float, bool, float, float, fl
     # Lines level at `angle` run along y = c + x * tan(angle) (y points down), i.e. they were
     # turned clockwise on screen by `angle`; turning the page counter-clockwise by as much
     # levels them.
-    ascent = 1.0 if vertical else _ascent(yf, xf, angle)  # a turned page is measured again
+    ascent = _UNKNOWN if vertical else _ascent(yf, xf, angle)  # a turned page is measured again
     return round(angle, 2) + 0.0, vertical, ratio, line_score, ascent
 
 
@@ -202,20 +218,28 @@ def _profile(ys: np.ndarray, xs: np.ndarray, angle: float) -> np.ndarray:
     return np.bincount((proj - proj.min()).astype(np.int32)).astype(np.float64)
 
 
-def _ascent(ys: np.ndarray, xs: np.ndarray, angle: float) -> float:
-    """Ink above over ink below the core (x-height) band of each text line, the lines levelled."""
+_UNKNOWN = (1.0, 0, 0)
+
+
+def _ascent(ys: np.ndarray, xs: np.ndarray, angle: float) -> tuple[float, int, int]:
+    """(ink above / ink below the core (x-height) band of the text lines, lines voting upright,
+    lines voting upside down), the lines levelled by `angle`."""
     hist = _profile(ys, xs, angle)
     on = np.concatenate([[False], hist > 0.02 * hist.max(), [False]])
     edges = np.flatnonzero(on[1:] != on[:-1])  # starts and ends of the runs of inked rows
     above = below = 0.0
+    up = down = 0
     for start, end in zip(edges[::2], edges[1::2], strict=True):
         line = hist[start:end]
         core = np.flatnonzero(line >= 0.5 * line.max())
-        above += float(line[: core[0]].sum())
-        below += float(line[core[-1] + 1:].sum())
+        a, b = float(line[: core[0]].sum()), float(line[core[-1] + 1:].sum())
+        above, below = above + a, below + b
+        if line.sum() >= 30:
+            up += a > 1.5 * b
+            down += b > 1.5 * a
     if above + below < 50:
-        return 1.0
-    return above / max(below, 1.0)
+        return _UNKNOWN
+    return above / max(below, 1.0), up, down
 
 
 def _char_pixels(ink: np.ndarray, cap: float) -> tuple[np.ndarray, np.ndarray]:
