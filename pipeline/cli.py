@@ -86,6 +86,36 @@ def documents(
     Console().print(table)
 
 
+@app.command()
+def extract(
+    path: Annotated[Path, typer.Argument(exists=True, file_okay=False,
+                                         help="a case folder, or an inbox of case folders")],
+    out: Annotated[Path, typer.Option("--out", help="folder for documents/line_items .csv and .parquet")],
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="OCR again, ignoring cached pages")] = False,
+) -> None:
+    """Extract every field and line item of one case folder (or of every case of an inbox) into the
+    `documents` and `line_items` tables, as CSV and Parquet in OUT."""
+    from pipeline.case import process_case
+    from pipeline.inbox import case_dirs
+    from pipeline.tables import documents_frame, line_items_frame, write_table
+
+    settings = _settings(no_cache)
+    cases = case_dirs(path) or [path]
+    results = []
+    with _progress() as bar:
+        task = bar.add_task("extracting cases", total=len(cases))
+        for case in cases:
+            result = process_case(case, settings)
+            for problem in result.problems:
+                err.print(f"[yellow]{case.name}/{problem.source_file}[/yellow]: {problem.message}")
+            results.append(result)
+            bar.advance(task)
+    docs, items = documents_frame(results), line_items_frame(results)
+    write_table(docs, out, "documents")
+    write_table(items, out, "line_items")
+    err.print(f"{len(results)} case(s), {len(docs)} documents, {len(items)} line items -> {out}")
+
+
 def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), console=err, transient=False)

@@ -194,3 +194,40 @@ def test_real_receipt_gives_its_total() -> None:
         result = ocr_image(im.convert("RGB"))
     assert total in {w.text for w in result.words}
     _assert_sane(result)
+
+
+ROWS = [("Item", "Qty", "Price", "Amount"), ("Western medicine", "2", "469.55", "939.10"),
+        ("Laboratory tests", "1", "212.36", "212.36"), ("Examination fee", "3", "61.66", "184.98"),
+        ("Treatment fee", "1", "76.43", "76.43"), ("Medical materials", "5", "1.16", "5.80")]
+
+
+def _boxed_table(size: int = 22) -> Image.Image:
+    """A boxed table: every cell ruled, the rows as tight as hospital invoices print them."""
+    widths, row_h = (380, 90, 150, 160), round(size * 1.9)
+    img = Image.new("RGB", (sum(widths) + 120, row_h * len(ROWS) + 120), "white")
+    draw = ImageDraw.Draw(img)
+    for r, row in enumerate(ROWS):
+        x = 60
+        for w, cell in zip(widths, row, strict=True):
+            top = 60 + r * row_h
+            draw.rectangle((x, top, x + w, top + row_h), outline="black", width=3)
+            draw.text((x + 8, top + (row_h - size) // 2 - 2), cell, font=_font(size), fill="black")
+            x += w
+    return img
+
+
+def test_boxed_table_rows_are_read_cell_by_cell() -> None:
+    result = ocr_image(_boxed_table(), dpi=200)
+    lines: dict[int, list[str]] = {}
+    for w in result.words:
+        lines.setdefault(w.line, []).append(w.text)
+    read = [" ".join(t for t in ws if t != "|") for _, ws in sorted(lines.items())]
+    assert read == [" ".join(row) for row in ROWS]
+
+
+def test_noise_without_text_lines_is_read_quickly_as_nothing() -> None:
+    rng = np.random.default_rng(7)
+    noise = (rng.random((1200, 1800)) * 255).astype(np.uint8)
+    blurred = Image.fromarray(noise).resize((900, 600)).resize((1800, 1200))  # blotches, no text
+    result = ocr_image(blurred)
+    assert len("".join(w.text for w in result.words)) < 40

@@ -6,13 +6,19 @@ Normally one tesseract run per page (TSV out, the image in through a pipe as PGM
 Before it, a quick look at the page (`preprocess.measure`: 20-60 ms for a receipt or an A4 page)
 gives text size, skew, line direction, specks, ink/paper levels and shading; then:
 
-- a quarter turn when the text lines run top to bottom;
+- a quarter turn when the text lines run top to bottom; a half turn when the lines' ink sits
+  below their x-height band rather than above it (`PageStats.upside_down`: upside-down pages are
+  read once, not twice);
 - deskew (from 0.3 degrees) and scaling in one resampling step: pages whose capitals are taller
   than 40 px go down to 32 px (faster, and read as well or better), below 16 px up to 20 px;
 - only where the page needs it: dividing out the paper brightness on shaded pages (photos),
   a 3x3 median on speckled pages (halftone, dirty scans), painting solid dark areas that touch
   the edge (scanner shadows, dark margins), a levels stretch when ink and paper differ by less
   than 130 grey levels (faint print, tinted paper);
+- table rules painted out (dark runs longer than two capitals): rows of boxed tables, which
+  tesseract otherwise reads as noise, come out clean, and faster;
+- pages where no text lines show (blank, a picture, a blurred or noise-only scan): tesseract's own
+  layout analysis (psm 3) at the scan's size instead, which skips noise quickly;
 - tesseract with --psm 6 (one block: receipts, forms and tables come out row by row) and its
   heavy noise removal; words under 20 % confidence are dropped as noise.
 
@@ -68,6 +74,7 @@ class OcrConfig:
     min_skew: float = 0.3  # smaller angles are left alone (tesseract copes; resampling blurs)
     denoise_speckle: float = 3.0  # median on pages with more specks per character (0: never)
     clear_borders: bool = True  # paint solid dark areas touching the image edge
+    remove_rules: bool = True  # paint table rules (long dark runs across or down) with paper
     flatten_above: float = 50.0  # divide out the paper brightness when it varies more (0: never)
     stretch_below: float = 130.0  # stretch levels when paper - ink is below this (0: never)
     heavy_noise_removal: bool = True  # tesseract's textord_heavy_nr
@@ -184,6 +191,8 @@ def _clean(img: np.ndarray, stats: pre.PageStats, scale: float, config: OcrConfi
         img = pre.median_denoise(img)
     if config.clear_borders and cap:
         img = pre.clear_dark_borders(img, cap, ink, paper)
+    if config.remove_rules and cap:
+        img = pre.remove_rules(img, cap, ink, paper)
     if paper - ink < config.stretch_below:
         img = pre.stretch_levels(img, ink, paper)
     return img

@@ -334,6 +334,22 @@ def flatten_background(gray: Gray, cap: float) -> Gray:
     return cv2.divide(gray, np.maximum(paper, 1), scale=255)
 
 
+def remove_rules(gray: Gray, cap: float, ink: float, paper: float) -> Gray:
+    """Paint the ruling of boxed and ruled tables (dark runs longer than two capitals, across or
+    down) with the paper level: tesseract reads rows hemmed in by rules as noise, and spends time
+    on the rules themselves. Strokes of letters are never that long."""
+    dark = (gray < (ink + paper) / 2).astype(np.uint8)
+    n = max(round(2 * cap), 15)
+    across = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
+    down = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
+    rules = cv2.dilate(across | down, np.ones((3, 3), np.uint8))
+    if not rules.any():
+        return gray
+    out = gray.copy()
+    out[rules > 0] = int(paper)
+    return out
+
+
 def median_denoise(gray: Gray) -> Gray:
     """3x3 median: removes salt-and-pepper specks and halftone dots."""
     return cv2.medianBlur(gray, 3)
