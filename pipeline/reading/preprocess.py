@@ -342,7 +342,7 @@ def remove_rules(gray: Gray, cap: float, ink: float, paper: float) -> Gray:
     n = max(round(2 * cap), 15)
     across = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
     down = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
-    rules = cv2.dilate(across | down, np.ones((3, 3), np.uint8))
+    rules = cv2.dilate(cv2.bitwise_or(across, down), np.ones((3, 3), np.uint8))
     if not rules.any():
         return gray
     out = gray.copy()
