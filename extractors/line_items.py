@@ -1,0 +1,215 @@
+"""Line items of invoices and fee lists, from the geometry of the words.
+
+    items, totals = extract_line_items(doc)
+
+Per page: words are grouped into visual rows; a header row (column-header synonyms of
+`data/columns.toml`) gives the column bands; each row below is a subtotal/total row (a total
+label, an amount, no unit price), an item row (a name and numbers), or a numberless row (a wrapped
+name continued from the row above, a group heading, text after the table). A page without a
+header row continues the previous page's table with its columns, unless that table was closed by
+its grand total. The table ends at its total row or at a wide vertical gap.
+
+Numbers on OCR pages are checked against the row's arithmetic (`table_numbers.reconcile`): one OCR
+slip is undone where exactly one repair makes qty x unit price = amount; values that no single
+slip explains stay as printed, with a low confidence. Invoice category rows that print no
+quantity or unit price get quantity 1 and unit price = amount.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from extractors.model import Box, LineItem
+from extractors.normalise import parse_date
+from extractors.table_layout import (
+    NUMERIC,
+    Cell,
+    Column,
+    Row,
+    Vocabulary,
+    assign,
+    header_columns,
+    match_phrase,
+    norm,
+    visual_rows,
+    vocabulary,
+)
+from extractors.table_numbers import Number, money, quantity, read_number, reconcile
+from pipeline.models import Document, Page, Word
+
+GAP_ROWS = 4.0  # a vertical gap of this many row pitches ends the table on its page
+WRAP_PITCH = 0.85  # a numberless line closer than this (x the row pitch) continues the name
+
+
+@dataclass
+class _Draft:
+    """An item row on its way to a LineItem."""
+
+    page_no: int
+    cells: dict[str, list[Cell]]
+    words: list[Word]
+    top: float
+    name_parts: list[str] = field(default_factory=list)
+    last_top: float = 0.0
+
+
+@dataclass
+class _State:
+    columns: list[Column] | None = None
+    closed: bool = True  # the last table ended with its grand total
+
+
+def extract_line_items(doc: Document) -> tuple[list[LineItem], list[str]]:
+    """The items of `doc`'s table(s) in order (line_no 1..n) and their printed subtotal/total
+    amounts (two decimals, in page order)."""
+    vocab = vocabulary()
+    state = _State()
+    items: list[LineItem] = []
+    totals: list[str] = []
+    for page in doc.pages:
+        for draft in _page(page, vocab, state, totals):
+            items.append(_item(draft, len(items) + 1, page.method == "ocr"))
+    return items, totals
+
+
+# ---- one page ------------------------------------------------------------------------------
+
+
+def _page(page: Page, vocab: Vocabulary, state: _State, totals: list[str]) -> list[_Draft]:
+    rows = visual_rows(page.words)
+    if not rows:
+        return []
+    height = statistics.median(w.height for w in page.words)
+    columns = None if state.closed else state.columns
+    drafts: list[_Draft] = []
+    loose: list[tuple[Row, dict[str, list[Cell]]]] = []  # numberless rows, resolved after
+    last_bottom: float | None = None
+    pitch = 2.4 * height
+    for row in rows:
+        found = header_columns(row, vocab)
+        if found is not None:
+            columns, state.columns, state.closed = found, found, False
+            last_bottom = row.bottom
+            continue
+        if columns is None:
+            continue
+        if last_bottom is not None and row.top - last_bottom > GAP_ROWS * pitch:
+            columns, last_bottom = None, None  # the table ended on this page
+            continue
+        cells = assign(row, columns)
+        kind = _kind(row, cells, vocab)
+        if kind in ("subtotal", "total"):
+            amount = _total_amount(row, cells)
+            if amount is not None:
+                totals.append(amount)
+                if kind == "total":
+                    state.closed, columns = True, None
+                    continue
+            last_bottom = row.bottom
+        elif kind == "item":
+            drafts.append(_Draft(page.page_no, cells, list(row.words), row.top, last_top=row.top))
+            last_bottom = row.bottom
+            pitch = _pitch(drafts, height)
+        elif kind == "text":
+            loose.append((row, cells))
+    _attach(drafts, loose, _pitch(drafts, height))
+    return [d for d in drafts if d.name_parts or _text(d.cells, "name")]
+
+
+def _kind(row: Row, cells: dict[str, list[Cell]], vocab: Vocabulary) -> str:
+    nums = {k: read_number(_text(cells, k)) for k in NUMERIC if k in cells}
+    has = {k for k, n in nums.items() if n.value is not None}
+    label = _label(row, cells)
+    words = [w for w in (norm(t) for t in label.split()) if w]
+    if words and "price" not in has:
+        hit = match_phrase(words, 0, vocab.rows)
+        if hit is not None:
+            return hit[0]
+    if "amount" in has or "price" in has:
+        return "item"
+    return "text" if not has else "other"
+
+
+def _label(row: Row, cells: dict[str, list[Cell]]) -> str:
+    """The row's first text cell (a total row's label may sit in any column)."""
+    for key in ("name", "category", "code", "no", "date", "unit", "spec"):
+        if cells.get(key):
+            return _text(cells, key)
+    return row.cells[0].text if row.cells else ""
+
+
+def _total_amount(row: Row, cells: dict[str, list[Cell]]) -> str | None:
+    n = read_number(_text(cells, "amount")) if "amount" in cells else Number("", None)
+    if n.value is None:
+        for cell in reversed(row.cells):
+            n = read_number(cell.text)
+            if n.value is not None:
+                break
+    return money(n.value) if n.value is not None else None
+
+
+def _pitch(drafts: list[_Draft], height: float) -> float:
+    """The median distance between consecutive item rows (one-line rows dominate)."""
+    deltas = [b.top - a.top for a, b in itertools.pairwise(drafts)
+              if a.page_no == b.page_no and b.top > a.top]
+    return statistics.median(deltas) if len(deltas) >= 2 else 2.4 * height
+
+
+def _attach(drafts: list[_Draft], loose: list[tuple[Row, dict[str, list[Cell]]]], pitch: float) -> None:
+    """Numberless rows in the name column just below an item row continue its name."""
+    for row, cells in loose:
+        keys = set(cells)
+        if not keys <= {"name", "category", "unit", "spec", "code"} or "name" not in keys:
+            continue
+        above = [d for d in drafts if d.top < row.top]
+        if not above:
+            continue
+        draft = max(above, key=lambda d: d.top)
+        if row.top - draft.last_top < WRAP_PITCH * pitch:
+            draft.name_parts.append(_text(cells, "name"))
+            draft.words.extend(row.words)
+            draft.last_top = row.top
+
+
+# ---- one item ------------------------------------------------------------------------------
+
+
+def _text(cells: dict[str, list[Cell]], key: str) -> str:
+    return " ".join(c.text for c in cells.get(key, [])).strip()
+
+
+def _item(d: _Draft, line_no: int, ocr: bool) -> LineItem:
+    nums = {k: read_number(_text(d.cells, k)) if k in d.cells else None for k in NUMERIC}
+    reading = reconcile(nums["qty"], nums["price"], nums["amount"], ocr)
+    q, p, a = reading.qty, reading.price, reading.amount
+    if a is None and p is not None and q is None:
+        a = p
+    if q is None and p is None and a is not None:  # an invoice category row
+        q, p = Decimal(1), a
+    conf = sum(w.conf for w in d.words) / len(d.words)
+    if reading.repaired:
+        conf *= 0.75
+    elif not reading.consistent and not (q == 1 and p == a):
+        conf *= 0.5
+    name = " ".join([_text(d.cells, "name"), *d.name_parts]).strip()
+    return LineItem(
+        line_no=line_no,
+        item_name=" ".join(name.split()),
+        quantity=quantity(q) if q is not None else "",
+        unit_price=money(p) if p is not None else "",
+        amount=money(a) if a is not None else "",
+        item_date=parse_date(_text(d.cells, "date")) or "" if "date" in d.cells else "",
+        row_type=_text(d.cells, "category").lower(),
+        conf=round(min(max(conf, 0.0), 1.0), 3),
+        page_no=d.page_no,
+        box=_box(d.words),
+        repaired=reading.repaired,
+    )
+
+
+def _box(words: list[Word]) -> Box:
+    left, top = min(w.left for w in words), min(w.top for w in words)
+    return left, top, max(w.right for w in words) - left, max(w.bottom for w in words) - top
