@@ -39,6 +39,7 @@ class Vocabulary:
     cues: dict[str, tuple[str, ...]]
     weights: dict[str, float]
     multi_page: frozenset[str] = frozenset(DOC_TYPES)
+    cards: frozenset[str] = frozenset()  # types printed on ID-1 cards (85.6 x 54 mm)
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,10 @@ def load_vocabulary() -> Vocabulary:
 
 def parse_vocabulary(raw: dict) -> Vocabulary:
     weights = {k: float(v) for k, v in raw.pop("weights").items()}
-    multi_page = frozenset(raw.pop("grouping", {}).get("multi_page", DOC_TYPES))
-    unknown = (set(raw) | multi_page) - set(DOC_TYPES)
+    grouping = raw.pop("grouping", {})
+    multi_page = frozenset(grouping.get("multi_page", DOC_TYPES))
+    cards = frozenset(grouping.get("cards", ()))
+    unknown = (set(raw) | multi_page | cards) - set(DOC_TYPES)
     if unknown:
         raise ValueError(f"doc_types.toml names unknown document types: {sorted(unknown)}")
     def phrases(t: str, key: str) -> tuple[str, ...]:
@@ -77,6 +80,7 @@ def parse_vocabulary(raw: dict) -> Vocabulary:
         cues={t: phrases(t, "cues") for t in raw},
         weights=weights,
         multi_page=multi_page,
+        cards=cards,
     )
 
 
@@ -95,16 +99,18 @@ def _zones(page: Page) -> tuple[str, str]:
     return normalise(" ".join(head)), normalise(page.text)
 
 
-def _title_match(phrases: tuple[str, ...], head: str, body: str) -> tuple[int, int, int] | None:
+def _title_match(phrases: tuple[str, ...], head: str, body: str,
+                 fuzzy: bool = True) -> tuple[int, int, int] | None:
     """The type's best title on the page as (exact, -position, length), or None.
 
-    Exact matches beat OCR-tolerant ones; then the title printed first wins (a fee list's heading
+    Exact matches beat OCR-tolerant ones (`fuzzy`: only OCR makes slips; on a text layer "medication
+    instructions" is no misread "medication list"); then the title printed first wins (a fee list's heading
     comes before the "Identity Card No." label in its header); then the longer phrase."""
     best: tuple[int, int, int] | None = None
     for phrase in phrases:
         pos = f" {body} ".find(f" {phrase} ")  # exact, on word boundaries
         exact = pos >= 0
-        if not exact and len(phrase) >= FUZZY_MIN_LEN:
+        if not exact and fuzzy and len(phrase) >= FUZZY_MIN_LEN:
             hit = fuzz.partial_ratio_alignment(phrase, body, score_cutoff=FUZZY_CUTOFF)
             pos = hit.dest_start if hit is not None else -1
         if pos >= 0 and (best is None or (int(exact), -pos, len(phrase)) > best):
@@ -120,7 +126,8 @@ def score_page(page: Page, vocab: Vocabulary) -> tuple[dict[str, float], set[str
     """
     head, body = _zones(page)
     w = vocab.weights
-    matches = {t: m for t in vocab.titles if (m := _title_match(vocab.titles[t], head, body))}
+    ocr = page.method == "ocr"
+    matches = {t: m for t in vocab.titles if (m := _title_match(vocab.titles[t], head, body, ocr))}
     best = max(matches.values(), default=None)
     titled = {t for t, m in matches.items() if m == best}
     scores: dict[str, float] = {}
@@ -132,8 +139,20 @@ def score_page(page: Page, vocab: Vocabulary) -> tuple[dict[str, float], set[str
         else:
             title = 0.0
         cues = sum(1 for p in vocab.cues[t] if _contains(p, body))
-        scores[t] = title + w["cue"] * min(cues, w["max_cues"])
+        shape = w.get("card_shape", 0.0) if cues and t in vocab.cards and _card_shaped(page) else 0.0
+        scores[t] = title + w["cue"] * min(cues, w["max_cues"]) + shape
     return scores, titled
+
+
+CARD_ASPECT = (1.45, 1.75)  # ID-1 cards are 1.586:1; a flattened card photo keeps that shape
+CARD_MAX_LINES = 16
+
+
+def _card_shaped(page: Page) -> bool:
+    """A landscape page of card proportions with a card's few lines of text."""
+    if not page.height or len(page.lines) > CARD_MAX_LINES:
+        return False
+    return CARD_ASPECT[0] <= page.width / page.height <= CARD_ASPECT[1]
 
 
 def classify_page(page: Page, vocab: Vocabulary | None = None) -> PageClass:

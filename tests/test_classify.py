@@ -130,3 +130,11 @@ def test_unreadable_page_is_flagged_and_stands_alone() -> None:
 def test_vocabulary_rejects_unknown_types() -> None:
     with pytest.raises(ValueError, match="unknown document types"):
         parse_vocabulary({"weights": {}, "lab_report": {"titles": ["lab report"]}})
+
+
+def test_a_card_shaped_page_with_card_cues_is_a_card_even_without_its_title() -> None:
+    text = "Name Wu Meihong\nCard Number E37077152\nIssued by Agricultural Bank"
+    card = page_from_text(text)
+    card.width, card.height = 1010.0, 640.0  # a flattened card photo
+    assert classify_page(card).doc_type == "insurance_card"
+    assert classify_page(page_from_text(text)).doc_type == "other"  # the same words on an A4 page

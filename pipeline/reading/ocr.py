@@ -15,7 +15,7 @@ gives text size, skew, line direction, specks, ink/paper levels and shading; the
   a 3x3 median on speckled pages (halftone, dirty scans), painting solid dark areas that touch
   the edge (scanner shadows, dark margins), a levels stretch when ink and paper differ by less
   than 130 grey levels (faint print, tinted paper);
-- table rules painted out (dark runs longer than two capitals): rows of boxed tables, which
+- table rules painted out (dark runs longer than four capitals): rows of boxed tables, which
   tesseract otherwise reads as noise, come out clean, and faster;
 - pages where no text lines show (blank, a picture, a blurred or noise-only scan): tesseract's own
   layout analysis (psm 3) at the scan's size instead, which skips noise quickly;

@@ -335,14 +335,26 @@ def flatten_background(gray: Gray, cap: float) -> Gray:
 
 
 def remove_rules(gray: Gray, cap: float, ink: float, paper: float) -> Gray:
-    """Paint the ruling of boxed and ruled tables (dark runs longer than two capitals, across or
-    down) with the paper level: tesseract reads rows hemmed in by rules as noise, and spends time
+    """Paint the ruling of boxed and ruled tables (thin dark runs longer than four capitals, across
+    or down) with the paper level: tesseract reads rows hemmed in by rules as noise, and spends time
     on the rules themselves. Strokes of letters are never that long."""
     dark = (gray < (ink + paper) / 2).astype(np.uint8)
-    n = max(round(2 * cap), 15)
+    # Four capitals: table rules run on for rows and columns; the strokes of big print (a card's
+    # name and number may be three times the typical capital) stop sooner.
+    n = max(round(4 * cap), 15)
     across = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
     down = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
-    rules = cv2.dilate(cv2.bitwise_or(across, down), np.ones((3, 3), np.uint8))
+    rules = cv2.bitwise_or(across, down)
+    if not rules.any():
+        return gray
+    # Solid dark areas as thick as a capital (a coloured title band with white print on it, a
+    # black block) are no ruling: they and what lies within two capitals of them stay.
+    k = max(3, round(0.8 * cap))
+    solid = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    if solid.any():
+        near = cv2.dilate(solid, np.ones((2 * round(cap) + 1, 2 * round(cap) + 1), np.uint8))
+        rules = cv2.bitwise_and(rules, 1 - near)
+    rules = cv2.dilate(rules, np.ones((3, 3), np.uint8))
     if not rules.any():
         return gray
     out = gray.copy()
