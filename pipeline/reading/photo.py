@@ -63,6 +63,8 @@ def _find(image: np.ndarray) -> np.ndarray | None:
     """`find_document` on a working copy about WORK_SIDE large, in its coordinates."""
     small = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB) if image.ndim == 3 else None
+    if lab is not None and float(lab[..., 1:].std(axis=(0, 1)).max()) < 2.0:
+        lab = None  # a grey scan in RGB clothing: no colour to find edges in
     area_img = float(small.shape[0] * small.shape[1])
     channels = [(small, 30, 90)]
     if lab is not None:  # a card of the desk's brightness still differs from it in colour

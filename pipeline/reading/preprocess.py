@@ -338,6 +338,16 @@ def remove_rules(gray: Gray, cap: float, ink: float, paper: float) -> Gray:
     """Paint the ruling of boxed and ruled tables (thin dark runs longer than four capitals, across
     or down) with the paper level: tesseract reads rows hemmed in by rules as noise, and spends time
     on the rules themselves. Strokes of letters are never that long."""
+    mask = remove_rules_mask(gray, cap, ink, paper)
+    if mask is None:
+        return gray
+    out = gray.copy()
+    out[mask > 0] = int(paper)
+    return out
+
+
+def remove_rules_mask(gray: Gray, cap: float, ink: float, paper: float) -> np.ndarray | None:
+    """The mask (1 = rule) that `remove_rules` paints, or None when the page has no rules."""
     dark = (gray < (ink + paper) / 2).astype(np.uint8)
     # Four capitals: table rules run on for rows and columns; the strokes of big print (a card's
     # name and number may be three times the typical capital) stop sooner.
@@ -346,7 +356,7 @@ def remove_rules(gray: Gray, cap: float, ink: float, paper: float) -> Gray:
     down = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
     rules = cv2.bitwise_or(across, down)
     if not rules.any():
-        return gray
+        return None
     # Solid dark areas as thick as a capital (a coloured title band with white print on it, a
     # black block) are no ruling: they and what lies within two capitals of them stay.
     k = max(3, round(0.8 * cap))
@@ -355,11 +365,7 @@ def remove_rules(gray: Gray, cap: float, ink: float, paper: float) -> Gray:
         near = cv2.dilate(solid, np.ones((2 * round(cap) + 1, 2 * round(cap) + 1), np.uint8))
         rules = cv2.bitwise_and(rules, 1 - near)
     rules = cv2.dilate(rules, np.ones((3, 3), np.uint8))
-    if not rules.any():
-        return gray
-    out = gray.copy()
-    out[rules > 0] = int(paper)
-    return out
+    return rules if rules.any() else None
 
 
 def median_denoise(gray: Gray) -> Gray:
