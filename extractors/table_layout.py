@@ -95,7 +95,13 @@ def _word_like(a: str, b: str) -> bool:
 
 def match_phrase(words: list[str], start: int, phrases: tuple[tuple[str, tuple[str, ...]], ...]
                  ) -> tuple[str, int] | None:
-    """The longest phrase that the normalised `words` spell from `start`: (key, word count)."""
+    """The longest phrase that the normalised `words` spell from `start`: (key, word count).
+    Exact spellings first: "Units | Price per Unit" is a unit column and a price column, not a
+    slightly misspelt "Unit Price" followed by stray words."""
+    for key, phrase in phrases:
+        n = len(phrase)
+        if start + n <= len(words) and all(words[start + i] == phrase[i] for i in range(n)):
+            return key, n
     for key, phrase in phrases:
         n = len(phrase)
         if n == 1:

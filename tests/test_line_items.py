@@ -243,3 +243,19 @@ def test_end_to_end_scan(tmp_path: Path) -> None:
     images = [p.image for p in rendered.pages if p.image is not None]
     images[0].save(path, save_all=True, append_images=images[1:], dpi=(200, 200))
     _check(path, truth, 0.9)
+
+
+def test_units_column_before_price_per_unit_is_not_taken_for_unit_price() -> None:
+    """"Units | Price per Unit" are two columns; a fuzzy "Unit Price" over both would put the
+    prices in the units column."""
+    p = page([
+        row(100, (40, "Date"), (100, "Item"), (300, "Units"), (-420, "Price per Unit"), (-460, "Qty."),
+            (-520, "Fee")),
+        row(120, (40, "2025/2/14"), (100, "Spironolactone Oral Solution 25mg/5ml"), (300, "bottle"),
+            (-420, "19.23"), (-460, "1"), (-520, "19.23")),
+        row(140, (40, "2025/2/14"), (100, "Febuxostat Tablets 40mg"), (300, "box"), (-420, "26.94"),
+            (-460, "2"), (-520, "53.88")),
+    ])
+    items, _ = extract_line_items(doc(p))
+    assert rows_of(items) == [("Spironolactone Oral Solution 25mg/5ml", "1", "19.23", "19.23"),
+                              ("Febuxostat Tablets 40mg", "2", "26.94", "53.88")]
