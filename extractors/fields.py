@@ -15,6 +15,7 @@ a document, and the hospital's name in the heading.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import statistics
@@ -23,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from extractors.model import Box, FieldValue
 from extractors.normalise import (
@@ -222,23 +223,79 @@ def _similar(a: str, b: str) -> float:
     return fuzz.ratio(a, b) / 100.0
 
 
+@functools.cache
+def _spelled(tokens: tuple[str, ...]) -> tuple[str, str]:
+    """A label's words joined with and without spaces."""
+    return " ".join(tokens), "".join(tokens)
+
+
+def _close_lengths(a: int, b: int, cutoff: float) -> bool:
+    """Whether strings of lengths a and b can reach `cutoff` in rapidfuzz's ratio at all
+    (2 * matches / (a + b), matches <= min(a, b)): a cheap filter before the real comparison."""
+    return a == b or 2 * min(a, b) >= cutoff * (a + b)
+
+
 def _match_at(line: Line, i: int, label: Label) -> Hit | None:
     """The label at token i: the words (or the words run together) spell it, nearly."""
     n = len(label.tokens)
-    want = " ".join(label.tokens)
+    want, want_joined = _spelled(label.tokens)
     best: Hit | None = None
     for k in (n, n - 1, n + 1):
         toks = line.toks[i:i + k]
         if k == 0 or len(toks) < k or any(line.seg[i + j] != line.seg[i] for j in range(k)):
             continue
-        got = " ".join(t.norm for t in toks if t.norm)
-        score = _similar(want, got)
-        if k != n:  # words run together or split apart: compare without spaces, strictly
-            score = _similar(want.replace(" ", ""), got.replace(" ", ""))
+        norms = [t.norm for t in toks if t.norm]
+        joined_len = sum(len(t) for t in norms)
+        if k == n:
+            if not _close_lengths(len(want), joined_len + len(norms) - 1, 0.86):
+                continue
+            score = _similar(want, " ".join(norms))
+        else:  # words run together or split apart: compare without spaces, strictly
+            if not _close_lengths(len(want_joined), joined_len, 0.92):
+                continue
+            score = _similar(want_joined, "".join(norms))
             score = score if score >= 0.92 else 0.0
         if score >= 0.86 and (best is None or score > best.score):
             best = Hit(label, i, i + k, score)
     return best
+
+
+# Labels by word count: (their spellings with spaces, without spaces, the labels), for one
+# rapidfuzz call per word span that keeps only the labels worth a closer look.
+LengthIndex = dict[int, tuple[list[str], list[str], list[Label]]]
+
+
+@functools.cache
+def _by_length(labels: tuple[Label, ...]) -> LengthIndex:
+    """Labels by word count with their spellings (with and without spaces)."""
+    index: LengthIndex = {}
+    for lb in labels:
+        spaced, joined = _spelled(lb.tokens)
+        entry = index.setdefault(len(lb.tokens), ([], [], []))
+        entry[0].append(spaced)
+        entry[1].append(joined)
+        entry[2].append(lb)
+    return index
+
+
+def _plausible(line: Line, i: int, index: LengthIndex) -> list[Label]:
+    """The labels the words from token i come near to spelling (the same cut-offs as
+    `_match_at`, computed for all labels at once)."""
+    out: dict[Label, None] = {}
+    for n, (spaced, joined, labels) in index.items():
+        for k in (n, n - 1, n + 1):
+            toks = line.toks[i:i + k]
+            if k == 0 or len(toks) < k:
+                continue
+            norms = [t.norm for t in toks if t.norm]
+            if k == n:
+                hits = process.extract(" ".join(norms), spaced, scorer=fuzz.ratio, score_cutoff=85.9,
+                                       limit=None)
+            else:
+                hits = process.extract("".join(norms), joined, scorer=fuzz.ratio, score_cutoff=91.9,
+                                       limit=None)
+            out.update(dict.fromkeys(labels[j] for _, _, j in hits))
+    return list(out)
 
 
 def _is_label_start(line: Line, i: int) -> bool:
@@ -249,10 +306,11 @@ def line_hits(line: Line, labels: tuple[Label, ...]) -> list[Hit]:
     """The labels on a line, left to right: each begins a segment (or follows a colon) or ends
     with a colon; where several labels fit, the longest, then the best matched, wins."""
     found: list[Hit] = []
+    index = _by_length(labels)
     for i, tok in enumerate(line.toks):
         if not tok.norm:
             continue
-        hits = [h for lb in labels if (h := _match_at(line, i, lb))]
+        hits = [h for lb in _plausible(line, i, index) if (h := _match_at(line, i, lb))]
         hits = [h for h in hits if _is_label_start(line, i) or line.toks[h.end - 1].colon]
         if hits:
             found.append(max(hits, key=lambda h: (h.end - h.start, h.score, -h.label.rank)))
