@@ -18,6 +18,7 @@ quantity or unit price get quantity 1 and unit price = amount.
 from __future__ import annotations
 
 import itertools
+import re
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -181,8 +182,28 @@ def _text(cells: dict[str, list[Cell]], key: str) -> str:
     return " ".join(c.text for c in cells.get(key, [])).strip()
 
 
+_NUMBER_TOKEN = re.compile(r"[-¥$]?\d[\d,]*(?:\.\d+)?")
+
+
+def _numbers_by_position(d: _Draft) -> dict[str, str] | None:
+    """Where the numeric cells hold more numbers than they are columns (a header word OCR lost,
+    so two columns' values fell into one cell: "7.37 44.22" under "Amount"), the numbers of the
+    row in order: the last is the amount, the one before the unit price, the one before that the
+    quantity. None when every numeric cell holds one number."""
+    keys = [k for k in ("qty", "price", "amount") if k in d.cells]
+    texts = [w.text for k in keys for c in d.cells[k] for w in c.words]
+    tokens = [t for t in texts if _NUMBER_TOKEN.fullmatch(t.strip("|"))]
+    if not keys or len(tokens) <= len(keys) or len(tokens) > 3:
+        return None
+    return dict(zip(("amount", "price", "qty"), reversed(tokens), strict=False))
+
+
 def _item(d: _Draft, line_no: int, ocr: bool) -> LineItem:
-    nums = {k: read_number(_text(d.cells, k)) if k in d.cells else None for k in NUMERIC}
+    by_position = _numbers_by_position(d)
+    if by_position is not None:
+        nums = {k: read_number(by_position[k]) if k in by_position else None for k in NUMERIC}
+    else:
+        nums = {k: read_number(_text(d.cells, k)) if k in d.cells else None for k in NUMERIC}
     reading = reconcile(nums["qty"], nums["price"], nums["amount"], ocr)
     q, p, a = reading.qty, reading.price, reading.amount
     if a is None and p is not None and q is None:

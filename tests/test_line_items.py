@@ -259,3 +259,16 @@ def test_units_column_before_price_per_unit_is_not_taken_for_unit_price() -> Non
     items, _ = extract_line_items(doc(p))
     assert rows_of(items) == [("Spironolactone Oral Solution 25mg/5ml", "1", "19.23", "19.23"),
                               ("Febuxostat Tablets 40mg", "2", "26.94", "53.88")]
+
+
+def test_a_price_column_whose_header_was_lost_is_recovered_from_the_numbers() -> None:
+    """OCR lost the "Unit Price" header word: the row's three numbers are quantity, price, amount."""
+    p = page([
+        row(100, (40, "#"), (60, "Description"), (-350, "Qty"), (-500, "Amount (CNY)")),
+        row(120, (40, "1"), (60, "Amitriptyline Tablets 10mg"), (-350, "6"), (-420, "7.37"), (-500, "44.22")),
+        row(140, (40, "2"), (60, "Ward bed (single room)"), (-350, "10"), (-420, "184.36"),
+            (-500, "1843.60")),
+    ], method="ocr", conf=0.9)
+    items, _ = extract_line_items(doc(p))
+    assert rows_of(items) == [("Amitriptyline Tablets 10mg", "6", "7.37", "44.22"),
+                              ("Ward bed (single room)", "10", "184.36", "1843.60")]
