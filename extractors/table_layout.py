@@ -234,6 +234,7 @@ def header_columns(row: Row, vocab: Vocabulary) -> list[Column] | None:
         return None  # a header has no amounts in it
     normed = [norm(w.text) for w in words]
     found: list[Column] = []
+    unmatched: list[Word] = []
     matched = i = 0
     while i < len(words):
         if not normed[i]:
@@ -241,6 +242,7 @@ def header_columns(row: Row, vocab: Vocabulary) -> list[Column] | None:
             continue
         hit = match_phrase(normed, i, vocab.columns)
         if hit is None:
+            unmatched.append(words[i])
             i += 1
             continue
         key, n = hit
@@ -251,6 +253,13 @@ def header_columns(row: Row, vocab: Vocabulary) -> list[Column] | None:
             found.append(Column(key, span[0].left, max(w.right for w in span)))
         matched += n
         i += n
+    if len(unmatched) == 1 and len(found) >= 3 and all(c.key != "name" for c in found):
+        # One header word OCR garbled ("tem" for "Item") where the name column should be: the
+        # item name is the one column a line-item table cannot lack.
+        w = unmatched[0]
+        found.append(Column("name", w.left, w.right))
+        found.sort(key=lambda c: c.left)
+        matched += 1
     keys = {c.key for c in found}
     content = sum(1 for t in normed if t)
     if matched < 0.75 * content or ("amount" not in keys and "price" not in keys):

@@ -272,3 +272,14 @@ def test_a_price_column_whose_header_was_lost_is_recovered_from_the_numbers() ->
     items, _ = extract_line_items(doc(p))
     assert rows_of(items) == [("Amitriptyline Tablets 10mg", "6", "7.37", "44.22"),
                               ("Ward bed (single room)", "10", "184.36", "1843.60")]
+
+
+def test_a_garbled_item_header_word_still_gives_the_name_column() -> None:
+    """OCR read "Item" as "tem": with every other header word known, the odd one is the name."""
+    p = page([
+        row(100, (40, "Service Date"), (120, "tem"), (-380, "Unit Price"), (-430, "Qty"), (-500, "Fee")),
+        row(120, (40, "2025-08-07"), (120, "Simvastatin Tablets 40mg"), (-380, "25.04"), (-430, "2"),
+            (-500, "50.08")),
+    ], method="ocr", conf=0.9)
+    items, _ = extract_line_items(doc(p))
+    assert rows_of(items) == [("Simvastatin Tablets 40mg", "2", "25.04", "50.08")]
