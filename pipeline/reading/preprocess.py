@@ -348,7 +348,9 @@ def remove_rules(gray: Gray, cap: float, ink: float, paper: float) -> Gray:
 
 def remove_rules_mask(gray: Gray, cap: float, ink: float, paper: float) -> np.ndarray | None:
     """The mask (1 = rule) that `remove_rules` paints, or None when the page has no rules."""
-    dark = (gray < (ink + paper) / 2).astype(np.uint8)
+    # Rules are often printed lighter than the text (thin grey lines): anything clearly darker
+    # than the paper can be one; only long thin runs of it are.
+    dark = (gray < paper - 0.3 * (paper - ink)).astype(np.uint8)
     # Four capitals: table rules run on for rows and columns; the strokes of big print (a card's
     # name and number may be three times the typical capital) stop sooner.
     n = max(round(4 * cap), 15)
