@@ -31,6 +31,7 @@ $(BIN)/.installed: pyproject.toml
 
 demo: setup
 	$(BIN)/claims documents samples/demo
+	$(BIN)/claims extract samples/demo --out out/demo
 
 test: setup
 	$(BIN)/python -m pytest -q

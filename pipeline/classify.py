@@ -184,6 +184,9 @@ def _other_conf(s1: float, vocab: Vocabulary) -> float:
     return max(0.0, 1.0 - s1 / vocab.weights["min_score"]) * 0.8 + 0.2
 
 
+TAIL_MAX_LINES = 3  # an untitled page this short is the tail of the document before it
+
+
 def _starts_new(cls: PageClass, prev: PageClass, page: Page, doc: Document, vocab: Vocabulary) -> bool:
     """Does `page` start a new document rather than continue `doc` (of type `prev.doc_type`)?"""
     if cls.unreadable or prev.unreadable or prev.doc_type not in vocab.multi_page:
@@ -197,6 +200,8 @@ def _starts_new(cls: PageClass, prev: PageClass, page: Page, doc: Document, voca
     strong = vocab.weights["min_score"] * (2 if cls.doc_type in vocab.multi_page else 1)
     if cls.doc_type != "other" and cls.score >= strong:
         return True  # clear cues of another type, no title
+    if cls.doc_type == "other" and len(page.lines) <= TAIL_MAX_LINES:
+        return False  # a last page with only the signatures, the cashier, a seal
     return not (_shares_header(page, doc.pages[0]) or _is_table_of_amounts(page, prev.doc_type))
 
 

@@ -138,3 +138,11 @@ def test_a_card_shaped_page_with_card_cues_is_a_card_even_without_its_title() ->
     card.width, card.height = 1010.0, 640.0  # a flattened card photo
     assert classify_page(card).doc_type == "insurance_card"
     assert classify_page(page_from_text(text)).doc_type == "other"  # the same words on an A4 page
+
+
+def test_a_short_tail_page_with_only_signatures_stays_with_its_invoice() -> None:
+    first = page_from_text("Outpatient Invoice\nInvoice No. 9278548052 Date 2025/6/30\n"
+                           "Charge Item Qty Rate Fee\nWestern medicine 1 12.00 12.00\nBed fee 1 30.00 30.00")
+    tail = page_from_text("Medical Institution: First Affiliated Hospital Cashier: He Xin", page_no=2)
+    docs = group_documents([first, tail])
+    assert [(d.doc_type, d.page_range) for d in docs] == [("medical_invoice", "1-2")]
