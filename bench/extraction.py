@@ -19,12 +19,9 @@ import argparse
 import time
 from collections import Counter
 
-from bench.common import RESULTS, generated, save, truths
+from bench.common import RESULTS, classified_documents, generated, save, truths
 from bench.line_items import count_line_hits, is_scanned
 from extractors import extract
-from pipeline.classify import group_documents
-from pipeline.inbox import case_files
-from pipeline.reading import read_files
 from pipeline.settings import Settings
 
 
@@ -51,14 +48,9 @@ def main() -> None:
     pages = 0
     seconds = 0.0
     for truth in truths(batch):
-        case = batch / truth["case_id"]
-        docs = group_documents(read_files(case_files(case), settings).pages)
-        found = {(d.source_file, d.page_range, d.doc_type): d for d in docs}
-        for t in truth["documents"]:
-            doc = found.get((t["source_file"], str(t["pages"]), t["doc_type"]))
-            if doc is None:
-                unmatched += 1
-                continue
+        matched = classified_documents(batch, truth, settings)
+        unmatched += len(truth["documents"]) - len(matched)
+        for doc, t in matched:
             t0 = time.perf_counter()
             ex = extract(doc)
             seconds += time.perf_counter() - t0

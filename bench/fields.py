@@ -16,27 +16,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench.common import RESULTS, generated, save, truths
+from bench.common import RESULTS, classified_documents, generated, save, truths
 from extractors.fields import extract_fields
 from extractors.normalise import find_amounts, find_dates, find_id_numbers
-from pipeline.classify import group_documents
-from pipeline.inbox import case_files
 from pipeline.models import Document
-from pipeline.reading import read_files
 from pipeline.settings import Settings
-
-
-def _documents(batch: Path, truth: dict, settings: Settings) -> list[tuple[Document, dict]]:
-    """Classified documents paired with their truth entry, where type and pages are right."""
-    wanted = {(d["source_file"], d["pages"]): d for d in truth["documents"]}
-    case = batch / truth["case_id"]
-    pages = read_files(case_files(case), settings).pages
-    out = []
-    for doc in group_documents(pages):
-        t = wanted.get((doc.source_file, doc.page_range))
-        if t and t["doc_type"] == doc.doc_type and not doc.unreadable:
-            out.append((doc, t))
-    return out
 
 
 def _in_text(want: str, doc: Document) -> bool:
@@ -66,7 +50,9 @@ def main() -> None:
     docs = 0
     t0 = time.perf_counter()
     for truth in truths(batch):
-        for doc, t in _documents(batch, truth, settings):
+        for doc, t in classified_documents(batch, truth, settings):
+            if doc.unreadable:
+                continue
             docs += 1
             got = extract_fields(doc)
             for name, want in t["fields"].items():

@@ -53,7 +53,7 @@ _DATE_PATTERNS = [
 
 # Slips tesseract makes inside numbers; applied only to characters between digits or digit-like
 # characters, so words stay words.
-_DIGIT_SLIPS = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
+DIGIT_SLIPS = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
                               "i": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "g": "9"})
 _NUMBERISH = re.compile(r"(?<![A-Za-z])[0-9OoDQlIi|SsBZzg][0-9OoDQlIi|SsBZzg.,:/\-]*[0-9OoDQlIi|SsBZzg]"
                         r"(?![A-Za-z])")
@@ -66,7 +66,7 @@ def fix_digits(text: str) -> str:
         token = m.group(0)
         digits = sum(c.isdigit() for c in token)
         letters = sum(c.isalpha() or c == "|" for c in token)
-        return token.translate(_DIGIT_SLIPS) if digits >= 2 and digits > letters else token
+        return token.translate(DIGIT_SLIPS) if digits >= 2 and digits > letters else token
 
     return _NUMBERISH.sub(fix, text)
 

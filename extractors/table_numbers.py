@@ -13,12 +13,10 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from extractors.normalise import fix_digits
+from extractors.normalise import DIGIT_SLIPS, fix_digits
 
 CENT = Decimal("0.01")
 _CURRENCY = re.compile(r"(?i)¥|￥|\$|rmb|cny|yuan|元")
-_LETTER_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
-                                "i": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "g": "9"})
 _CORE = re.compile(r"-?\d[\d,.\s]*\d|-?\d")
 
 
@@ -35,7 +33,7 @@ def read_number(text: str) -> Number:
     cleaned = _CURRENCY.sub(" ", fix_digits(text)).strip()
     cleaned = re.sub(r"(?<=\d)[°'`:;*~^](?=\d\d(?!\d))", ".", cleaned)  # "51°25": a smudged point
     if re.fullmatch(r"[\dOoDQlIi|SsBZzg.,\s-]+", cleaned):
-        cleaned = cleaned.translate(_LETTER_DIGITS)
+        cleaned = cleaned.translate(DIGIT_SLIPS)
     m = _CORE.search(cleaned)
     if not m:
         return Number("", None)

@@ -21,9 +21,9 @@ DATE_FIELDS = ("issue_date", "admission_date", "discharge_date")
 
 
 @pytest.fixture(scope="module")
-def tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path | pd.DataFrame]:
+def tables(tmp_path_factory: pytest.TempPathFactory, ocr_cache: Path) -> dict[str, Path | pd.DataFrame]:
     out = tmp_path_factory.mktemp("out")
-    env = {**os.environ, "CLAIMS_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))}
+    env = {**os.environ, "CLAIMS_CACHE_DIR": str(ocr_cache)}
     proc = subprocess.run([CLAIMS, "extract", str(DEMO), "--out", str(out)], env=env,
                           capture_output=True, text=True, timeout=600, check=False)
     assert proc.returncode == 0, proc.stderr

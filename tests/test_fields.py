@@ -183,15 +183,15 @@ DEMO = Path(__file__).resolve().parent.parent / "samples" / "demo"
 
 
 @pytest.mark.slow
-def test_demo_packet_end_to_end() -> None:
-    """Real scans and PDFs of the demo inbox (OCR cached in .claims-cache after the first run)."""
+def test_demo_packet_end_to_end(ocr_cache: Path) -> None:
+    """Real scans and PDFs of the demo inbox (OCR shared with the other demo tests)."""
     from pipeline.classify import group_documents
     from pipeline.inbox import case_files
     from pipeline.reading import read_files
     from pipeline.settings import Settings
 
     truth = json.loads((DEMO / "S3-0001.truth.json").read_text(encoding="utf-8"))
-    docs = group_documents(read_files(case_files(DEMO / "S3-0001"), Settings.from_env()).pages)
+    docs = group_documents(read_files(case_files(DEMO / "S3-0001"), Settings(cache_dir=ocr_cache)).pages)
     want = {(d["source_file"], d["pages"]): d for d in truth["documents"]}
     right = total = 0
     for doc in docs:

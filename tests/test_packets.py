@@ -16,8 +16,8 @@ DEMO = Path(__file__).resolve().parent.parent / "samples" / "demo"
 
 
 @pytest.fixture(scope="module")
-def read_demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, list, list]]:
-    settings = Settings(cache_dir=tmp_path_factory.mktemp("cache"))
+def read_demo(ocr_cache: Path) -> dict[str, tuple[dict, list, list]]:
+    settings = Settings(cache_dir=ocr_cache)
     out = {}
     for case in case_dirs(DEMO):
         truth = json.loads((DEMO / f"{case.name}.truth.json").read_text(encoding="utf-8"))

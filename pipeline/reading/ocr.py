@@ -73,10 +73,6 @@ class OcrConfig:
     max_up: float = 3.0
     min_skew: float = 0.3  # smaller angles are left alone (tesseract copes; resampling blurs)
     denoise_speckle: float = 3.0  # median on pages with more specks per character (0: never)
-    # Specks per character beyond which light grey counts as paper (0: never). Off: at 100 it
-    # cleaned grainy sparse pages (8 s of noise -> 0.5 s of text) but cost 2.4 points of field
-    # accuracy on seed 777004 (0.916 -> 0.892): ordinary noisy scans have that many specks too.
-    grain_above: float = 0.0
     clear_borders: bool = True  # paint solid dark areas touching the image edge
     remove_rules: bool = True  # paint table rules (long dark runs across or down) with paper
     flatten_above: float = 50.0  # divide out the paper brightness when it varies more (0: never)
@@ -193,12 +189,6 @@ def _clean(img: np.ndarray, stats: pre.PageStats, scale: float, config: OcrConfi
         ink, paper = pre.levels(img)
     if config.denoise_speckle and stats.speckle > config.denoise_speckle:
         img = pre.median_denoise(img)
-    if config.grain_above and stats.speckle > config.grain_above:
-        # Specks outnumber characters a hundred to one: paper grain on a sparse page. Tesseract's
-        # global threshold, taken over a page of mostly grain, lands inside the grain and reads
-        # thousands of "characters"; everything lighter than halfway to the ink is paper.
-        img = pre.stretch_levels(img, ink, (ink + paper) / 2)
-        ink, paper = 0.0, 255.0
     if config.clear_borders and cap:
         img = pre.clear_dark_borders(img, cap, ink, paper)
     if config.remove_rules and cap:

@@ -338,7 +338,7 @@ def remove_rules(gray: Gray, cap: float, ink: float, paper: float) -> Gray:
     """Paint the ruling of boxed and ruled tables (thin dark runs longer than four capitals, across
     or down) with the paper level: tesseract reads rows hemmed in by rules as noise, and spends time
     on the rules themselves. Strokes of letters are never that long."""
-    mask = remove_rules_mask(gray, cap, ink, paper)
+    mask = _rules_mask(gray, cap, ink, paper)
     if mask is None:
         return gray
     out = gray.copy()
@@ -346,7 +346,7 @@ def remove_rules(gray: Gray, cap: float, ink: float, paper: float) -> Gray:
     return out
 
 
-def remove_rules_mask(gray: Gray, cap: float, ink: float, paper: float) -> np.ndarray | None:
+def _rules_mask(gray: Gray, cap: float, ink: float, paper: float) -> np.ndarray | None:
     """The mask (1 = rule) that `remove_rules` paints, or None when the page has no rules."""
     # Rules are often printed lighter than the text (thin grey lines): anything clearly darker
     # than the paper can be one; only long thin runs of it are.
