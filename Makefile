@@ -30,8 +30,8 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 demo: setup
-	$(BIN)/claims documents samples/demo
-	$(BIN)/claims extract samples/demo --out out/demo
+	mkdir -p out
+	$(BIN)/claims run samples/demo --out out/demo --db sqlite:///out/demo.db
 
 test: setup
 	$(BIN)/python -m pytest -q

@@ -38,7 +38,7 @@ from extractors.table_layout import (
     visual_rows,
     vocabulary,
 )
-from extractors.table_numbers import Number, money, quantity, read_number, reconcile
+from extractors.table_numbers import Number, agrees, money, quantity, read_number, reconcile, to_decimal
 from pipeline.models import Document, Page, Word
 
 GAP_ROWS = 4.0  # a vertical gap of this many row pitches ends the table on its page
@@ -73,7 +73,28 @@ def extract_line_items(doc: Document) -> tuple[list[LineItem], list[str]]:
     for page in doc.pages:
         for draft in _page(page, vocab, state, totals):
             items.append(_item(draft, len(items) + 1, page.method == "ocr"))
-    return items, totals
+    return _unswap(items), totals
+
+
+def _unswap(items: list[LineItem]) -> list[LineItem]:
+    """Unit price and amount read into each other's columns (a header OCR garbled on a page):
+    where most rows of a page only add up with the two exchanged, they are exchanged back on that
+    page."""
+    for page_no in sorted({i.page_no for i in items}):
+        rows = [i for i in items if i.page_no == page_no]
+        straight = swapped = 0
+        for item in rows:
+            q, p, a = to_decimal(item.quantity), to_decimal(item.unit_price), to_decimal(item.amount)
+            if q is None or p is None or a is None or q == 1:
+                continue
+            straight += agrees(q, p, a)
+            swapped += agrees(q, a, p)
+        if swapped < 3 or swapped <= 2 * straight:
+            continue
+        for item in rows:
+            item.unit_price, item.amount = item.amount, item.unit_price
+            item.repaired = sorted({*item.repaired, "unit_price", "amount"})
+    return items
 
 
 # ---- one page ------------------------------------------------------------------------------

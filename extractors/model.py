@@ -40,6 +40,11 @@ class LineItem:
     page_no: int = 0
     box: Box | None = None
     repaired: list[str] = field(default_factory=list)  # columns whose OCR slip the arithmetic fixed
+    # The drug catalogue entry matched (validators.catalogue); category "" for non-drug lines.
+    catalogue_code: str = ""
+    catalogue_name: str = ""
+    category: str = ""  # "A", "B", "not_listed" (a drug line with no entry) or "" (not a drug)
+    match_score: float | None = None  # 0..100, the fuzzy score of the match
 
 
 @dataclass(slots=True)

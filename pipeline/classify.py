@@ -19,8 +19,13 @@ from rapidfuzz import fuzz
 
 from pipeline.models import DOC_TYPES, Document, Page
 
+# An OCR page is unreadable when it yields next to nothing, or mostly unsure words. A sparse
+# page read with sure words (the tail of a list: a total and a signature) is readable, and so is a
+# page of many words: noise is never read as hundreds of words.
 MIN_OCR_WORDS = 6
+SURE_CONF = 0.6  # a page of fewer than MIN_OCR_WORDS words is readable when they are this sure
 MIN_OCR_CONF = 0.45
+MANY_WORDS = 100
 FUZZY_MIN_LEN = 12  # titles at least this long may match with OCR slips
 FUZZY_CUTOFF = 87.0
 # "Page 2 of 3", "page 2/3", or a line that is only "2 / 3"; "continued" / "cont'd"
@@ -155,10 +160,15 @@ def _card_shaped(page: Page) -> bool:
     return CARD_ASPECT[0] <= page.width / page.height <= CARD_ASPECT[1]
 
 
+def _unreadable(words: int, conf: float) -> bool:
+    if words < MIN_OCR_WORDS:
+        return words == 0 or conf < SURE_CONF
+    return conf < MIN_OCR_CONF and words < MANY_WORDS
+
+
 def classify_page(page: Page, vocab: Vocabulary | None = None) -> PageClass:
     vocab = vocab or load_vocabulary()
-    unreadable = page.method == "ocr" and (
-        len(page.words) < MIN_OCR_WORDS or page.mean_conf < MIN_OCR_CONF)
+    unreadable = page.method == "ocr" and _unreadable(len(page.words), page.mean_conf)
     scores, titled = score_page(page, vocab)
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     (best, s1), (_, s2) = ranked[0], ranked[1]

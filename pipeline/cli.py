@@ -12,8 +12,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pipeline.errors import BadFileError
+from pipeline.errors import BadFileError, ClaimsError
 from pipeline.settings import Settings
+
+
+class BadArgument(ClaimsError):
+    """An argument of the command cannot be used; the message says which and why."""
+
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Medical-insurance claim packets in, extracted tables and decisions out.")
@@ -116,6 +121,47 @@ def extract(
     err.print(f"{len(results)} case(s), {len(docs)} documents, {len(items)} line items -> {out}")
 
 
+@app.command()
+def run(
+    inbox: Annotated[Path, typer.Argument(help="folder of case folders, one per claim packet")],
+    out: Annotated[Path, typer.Option("--out", help="folder for cases, documents, line_items and findings "
+                                                   "(.csv and .parquet)")],
+    catalogue: Annotated[Path | None, typer.Option(
+        "--catalogue", help="drug catalogue CSV (code,name,category[,dosage_form,restriction]); "
+                            "default: the sample catalogue")] = None,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="SQLAlchemy URL of the store; default: sqlite file claims.db here")] = None,
+) -> None:
+    """Process every case folder of INBOX through the Prefect flow and write the four tables into
+    OUT. Exits 0 when the batch finished, even with flagged cases."""
+    from pipeline.inbox import loose_files
+    from pipeline.store import Store
+    from validators.catalogue import Catalogue, default_catalogue_path
+
+    if not inbox.is_dir():
+        raise BadArgument(f"{inbox} is not a folder: give the inbox, a folder of case folders")
+    if out.exists() and not out.is_dir():
+        raise BadArgument(f"--out {out} is a file: give a folder for the tables")
+    for loose in loose_files(inbox):
+        err.print(f"[yellow]warning[/yellow] {loose.name} lies in the inbox outside any case folder and is "
+                  "not processed: move it into its case's folder")
+    Catalogue.load(catalogue or default_catalogue_path())  # a bad catalogue stops before any work
+    Store.open(db).close()  # so does an unreachable database
+    _quiet_prefect()
+    from pipeline.flow import claims_batch
+    from pipeline.report import summary_table
+
+    summary = claims_batch(inbox, out, catalogue, db, show_progress=True)
+    Console(stderr=True).print(summary_table(summary))
+    err.print(f"tables written to {out}")
+
+
+def _quiet_prefect() -> None:
+    """Prefect's own logs and its temporary server's chatter stay out of the user's terminal."""
+    for name in ("prefect", "uvicorn", "httpx", "alembic", "docket", "fakeredis"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), console=err, transient=False)
@@ -125,7 +171,7 @@ def main() -> None:  # pragma: no cover - entry point for `python -m pipeline.cl
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     try:
         app()
-    except BadFileError as exc:
+    except (BadFileError, ClaimsError) as exc:
         err.print(f"[red]error[/red] {exc}")
         sys.exit(2)
 

@@ -116,3 +116,24 @@ class ReadResult:
 
     pages: list[Page] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
+
+
+Severity = Literal["error", "warning"]
+CLAIM_TYPES: tuple[str, ...] = ("outpatient", "inpatient_local", "inpatient_out_of_area")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing a reviewer must look at. `error` findings route the case to a reviewer.
+
+    `doc_id` and `field` point at what the finding is about (empty for the whole case); `line_no`
+    names a line item of that document, `source_file` a file of the case folder.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    doc_id: str = ""
+    field: str = ""
+    line_no: int | None = None
+    source_file: str = ""

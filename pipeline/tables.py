@@ -16,11 +16,12 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from extractors.model import Extraction
-from pipeline.models import Document, FileProblem
+from pipeline.models import Document, FileProblem, Finding
 
 CONTRACT_FIELDS = ("patient_name", "id_number", "hospital", "invoice_number", "issue_date",
                    "admission_date", "discharge_date", "diagnosis", "total_amount")
@@ -43,14 +44,44 @@ LINE_ITEM_COLUMNS: dict[str, str] = {
 }
 
 
+CASE_COLUMNS: dict[str, str] = {
+    "case_id": "string", "claim_type": "string", "status": "string", "n_documents": "Int64",
+    "total_claimed": "string", "reasons": "string",
+    "claim_type_inferred": "boolean", "n_pages": "Int64", "n_warnings": "Int64",
+    "insured_region": "string", "employer_insured": "boolean", "submitted_on": "string",
+}
+FINDING_COLUMNS: dict[str, str] = {
+    "case_id": "string", "code": "string", "severity": "string", "doc_id": "string",
+    "field": "string", "message": "string", "line_no": "Int64", "source_file": "string",
+}
+
+
 @dataclass
 class CaseResult:
-    """One case folder after reading, classification and extraction."""
+    """One case folder after reading, classification, extraction and validation."""
 
     case_id: str
     documents: list[Document] = field(default_factory=list)
     extractions: list[Extraction] = field(default_factory=list)  # parallel to `documents`
     problems: list[FileProblem] = field(default_factory=list)
+    manifest: dict[str, Any] = field(default_factory=dict)  # case.json as given ({} when absent)
+    claim_type: str = ""
+    claim_type_inferred: bool = False
+    findings: list[Finding] = field(default_factory=list)
+    total_claimed: str = ""  # the invoice total(s), two decimals
+
+    @property
+    def reasons(self) -> list[str]:
+        """The error finding codes, distinct and sorted."""
+        return sorted({f.code for f in self.findings if f.severity == "error"})
+
+    @property
+    def status(self) -> str:
+        return "needs_review" if self.reasons else "approved"
+
+    @property
+    def n_pages(self) -> int:
+        return sum(len(d.pages) for d in self.documents)
 
 
 def _frame(rows: list[dict[str, object]], columns: dict[str, str]) -> pd.DataFrame:
@@ -87,11 +118,40 @@ def line_items_frame(cases: Iterable[CaseResult]) -> pd.DataFrame:
                     "case_id": case.case_id, "doc_id": doc.doc_id, "line_no": item.line_no,
                     "item_date": item.item_date, "item_name": item.item_name,
                     "quantity": item.quantity, "unit_price": item.unit_price, "amount": item.amount,
-                    "catalogue_code": "", "catalogue_name": "", "category": "", "match_score": None,
+                    "catalogue_code": item.catalogue_code, "catalogue_name": item.catalogue_name,
+                    "category": item.category, "match_score": item.match_score,
                     "row_type": item.row_type, "page": item.page_no or None,
                     "confidence": round(item.conf, 3), "repaired": ";".join(item.repaired),
                 })
     return _frame(rows, LINE_ITEM_COLUMNS)
+
+
+def cases_frame(cases: Iterable[CaseResult]) -> pd.DataFrame:
+    rows: list[dict[str, object]] = []
+    for case in cases:
+        m = case.manifest
+        rows.append({
+            "case_id": case.case_id, "claim_type": case.claim_type, "status": case.status,
+            "n_documents": len(case.documents), "total_claimed": case.total_claimed,
+            "reasons": ";".join(case.reasons), "claim_type_inferred": case.claim_type_inferred,
+            "n_pages": case.n_pages,
+            "n_warnings": sum(1 for f in case.findings if f.severity == "warning"),
+            "insured_region": str(m.get("insured_region") or ""),
+            "employer_insured": m.get("employer_insured") if isinstance(m.get("employer_insured"), bool)
+            else None,
+            "submitted_on": str(m.get("submitted_on") or ""),
+        })
+    return _frame(rows, CASE_COLUMNS)
+
+
+def findings_frame(cases: Iterable[CaseResult]) -> pd.DataFrame:
+    rows: list[dict[str, object]] = []
+    for case in cases:
+        for f in case.findings:
+            rows.append({"case_id": case.case_id, "code": f.code, "severity": f.severity,
+                         "doc_id": f.doc_id, "field": f.field, "message": f.message,
+                         "line_no": f.line_no, "source_file": f.source_file})
+    return _frame(rows, FINDING_COLUMNS)
 
 
 def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:

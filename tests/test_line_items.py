@@ -283,3 +283,20 @@ def test_a_garbled_item_header_word_still_gives_the_name_column() -> None:
     ], method="ocr", conf=0.9)
     items, _ = extract_line_items(doc(p))
     assert rows_of(items) == [("Simvastatin Tablets 40mg", "2", "25.04", "50.08")]
+
+
+def test_price_and_amount_read_into_each_others_columns_are_exchanged_back_per_page() -> None:
+    from extractors.line_items import _unswap
+    from extractors.model import LineItem
+
+    swapped = [LineItem(n, f"item {n}", q, a, p, page_no=1)
+               for n, (q, p, a) in enumerate([("2", "7.00", "14.00"), ("3", "1.50", "4.50"),
+                                               ("4", "2.25", "9.00"), ("1", "5.00", "5.00")], 1)]
+    straight = [LineItem(5, "item 5", "2", "3.00", "6.00", page_no=2),
+                LineItem(6, "item 6", "3", "2.00", "6.00", page_no=2)]
+    out = _unswap(swapped + straight)
+    assert [(i.unit_price, i.amount) for i in out[:3]] == [
+        ("7.00", "14.00"), ("1.50", "4.50"), ("2.25", "9.00")]
+    assert [(i.unit_price, i.amount) for i in out[4:]] == [("3.00", "6.00"), ("2.00", "6.00")]
+    lone = [LineItem(1, "x", "2", "14.00", "7.00", page_no=1)]  # one odd row is a misread, not a swap
+    assert _unswap(lone)[0].unit_price == "14.00"

@@ -61,3 +61,21 @@ def test_scanned_page_with_a_ruled_table_is_left_alone() -> None:
     cv2.rectangle(page, (150, 500), (1500, 1900), (0, 0, 0), 3)  # a big boxed grid on white paper
     cv2.line(page, (150, 900), (1500, 900), (0, 0, 0), 2)
     assert flatten(page) is page
+
+
+def test_corners_of_a_turned_card_are_four_distinct_points_in_order() -> None:
+    from pipeline.reading.photo import _order
+
+    # a card turned about 30 degrees: by coordinate sums and differences one corner came twice
+    quad = np.float32([[725, 112], [667, 472], [106, 428], [180, 40]])
+    ordered = _order(quad)
+    assert len({tuple(p) for p in ordered.tolist()}) == 4
+    assert ordered[0].tolist() == [180, 40]  # top-left first, then clockwise
+    assert ordered[1].tolist() == [725, 112] and ordered[3].tolist() == [106, 428]
+
+
+def test_a_quadrilateral_with_a_corner_cut_off_is_not_a_card_outline() -> None:
+    from pipeline.reading.photo import _square_enough
+
+    assert _square_enough(np.float32([[100, 40], [725, 112], [667, 472], [106, 428]]))
+    assert not _square_enough(np.float32([[464, 75], [725, 112], [667, 472], [106, 428]]))

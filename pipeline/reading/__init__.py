@@ -7,10 +7,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import multiprocessing
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,8 +109,11 @@ def plan_files(paths: Iterable[Path], settings: Settings) -> tuple[list[PageJob]
 
 
 def read_files(paths: Iterable[Path], settings: Settings | None = None,
-               progress: Progress | None = None) -> ReadResult:
-    """Every page of every file, in file order then page order; bad files become problems."""
+               progress: Progress | None = None, pool: Executor | None = None) -> ReadResult:
+    """Every page of every file, in file order then page order; bad files become problems.
+
+    `pool` is a running pool of `reading_pool()` to share between calls (a batch reads several
+    cases at once through one pool); without it, a pool lives for this call only."""
     settings = settings or Settings.from_env()
     jobs, problems = plan_files(paths, settings)
     cache = OcrCache(settings.cache_dir, settings.ocr_lang) if settings.cache_dir else None
@@ -123,7 +127,7 @@ def read_files(paths: Iterable[Path], settings: Settings | None = None,
                 progress(1)
         else:
             todo.append((n, job))
-    for n, out in _run_all(todo, settings, progress):
+    for n, out in _run_all(todo, settings, progress, pool):
         if isinstance(out, FileProblem):
             problems.append(out)
             continue
@@ -137,9 +141,18 @@ def read_files(paths: Iterable[Path], settings: Settings | None = None,
     return ReadResult(pages=pages, problems=problems)
 
 
-def _run_all(todo: list[tuple[int, PageJob]], settings: Settings,
-             progress: Progress | None) -> Iterable[tuple[int, list[Page] | FileProblem]]:
+def reading_pool(settings: Settings) -> ProcessPoolExecutor:
+    """A pool of one single-threaded tesseract worker per core (`settings.workers`)."""
+    return ProcessPoolExecutor(max_workers=max(1, settings.workers),
+                               mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker)
+
+
+def _run_all(todo: list[tuple[int, PageJob]], settings: Settings, progress: Progress | None,
+             pool: Executor | None = None) -> Iterable[tuple[int, list[Page] | FileProblem]]:
     ocr_jobs = sum(1 for _, j in todo if j.needs_ocr)
+    if pool is not None and ocr_jobs:
+        yield from _run_in(pool, todo, settings, progress)
+        return
     if settings.workers <= 1 or ocr_jobs <= 1:
         for n, job in todo:
             out = _safe_run(job, settings)
@@ -147,20 +160,23 @@ def _run_all(todo: list[tuple[int, PageJob]], settings: Settings,
                 progress(len(job.indices))
             yield n, out
         return
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(settings.workers, len(todo)), mp_context=ctx,
-                             initializer=_init_worker) as pool:
-        # Biggest pages first: the last pages to finish are then small ones, and no core idles
-        # long at the end of the batch.
-        by_size = sorted(todo, key=lambda item: -item[1].pixels)
-        futures: dict[Future[list[Page] | FileProblem], tuple[int, PageJob]] = {
-            pool.submit(_safe_run, job, settings): (n, job) for n, job in by_size
-        }
-        for fut in as_completed(futures):
-            n, job = futures[fut]
-            if progress:
-                progress(len(job.indices))
-            yield n, fut.result()
+    with reading_pool(dataclasses.replace(settings, workers=min(settings.workers, len(todo)))) as own:
+        yield from _run_in(own, todo, settings, progress)
+
+
+def _run_in(pool: Executor, todo: list[tuple[int, PageJob]], settings: Settings,
+            progress: Progress | None) -> Iterable[tuple[int, list[Page] | FileProblem]]:
+    # Biggest pages first: the last pages to finish are then small ones, and no core idles
+    # long at the end of the batch.
+    by_size = sorted(todo, key=lambda item: -item[1].pixels)
+    futures: dict[Future[list[Page] | FileProblem], tuple[int, PageJob]] = {
+        pool.submit(_safe_run, job, settings): (n, job) for n, job in by_size
+    }
+    for fut in as_completed(futures):
+        n, job = futures[fut]
+        if progress:
+            progress(len(job.indices))
+        yield n, fut.result()
 
 
 def _init_worker() -> None:

@@ -21,11 +21,13 @@ MIN_CONTRAST = 18.0  # grey (or Lab colour) levels between the document and its 
 
 
 def _order(quad: np.ndarray) -> np.ndarray:
-    """Corners as top-left, top-right, bottom-right, bottom-left."""
+    """Corners as top-left, top-right, bottom-right, bottom-left: clockwise around the centre,
+    starting at the corner nearest the image's top-left. (Picking each corner by the sum and
+    difference of its coordinates gives one point twice for a card turned about 30 degrees.)"""
     pts = quad.reshape(4, 2).astype(np.float32)
-    s, d = pts.sum(axis=1), np.diff(pts, axis=1).ravel()
-    return np.array([pts[s.argmin()], pts[d.argmin()], pts[s.argmax()], pts[d.argmax()]],
-                    dtype=np.float32)
+    centre = pts.mean(axis=0)
+    pts = pts[np.argsort(np.arctan2(pts[:, 1] - centre[1], pts[:, 0] - centre[0]))]
+    return np.roll(pts, -int(pts.sum(axis=1).argmin()), axis=0)
 
 
 MAX_ASPECT = 4.0  # cards 1.6, A4 1.4, receipts up to ~3.5; thinner quadrilaterals are bands or rules
@@ -42,11 +44,26 @@ def _candidate(contour: np.ndarray, area_img: float) -> np.ndarray | None:
     if min(w, h) <= 0 or max(w, h) / min(w, h) > MAX_ASPECT:
         return None
     approx = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
-    if len(approx) == 4 and cv2.isContourConvex(approx):
+    if len(approx) == 4 and cv2.isContourConvex(approx) and _square_enough(approx.reshape(4, 2)):
         return approx.reshape(4, 2)
     if area / (w * h) > 0.9:  # rounded corners: the box, when the outline fills it
         return cv2.boxPoints(rect)
     return None
+
+
+MAX_CORNER_SKEW = 30.0  # degrees off square a corner may look in a photo's perspective
+
+
+def _square_enough(quad: np.ndarray) -> bool:
+    """Every corner within MAX_CORNER_SKEW of a right angle: a quadrilateral with a corner cut
+    off (an edge lost against a background of the same shade) is not the document's outline."""
+    pts = _order(quad).astype(np.float64)
+    for i in range(4):
+        a, b = pts[i - 1] - pts[i], pts[(i + 1) % 4] - pts[i]
+        cos = float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b) + 1e-9))
+        if abs(math.degrees(math.acos(max(-1.0, min(1.0, cos)))) - 90) > MAX_CORNER_SKEW:
+            return False
+    return True
 
 
 def find_document(image: np.ndarray) -> np.ndarray | None:
