@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-for script in ("ocr_quality", "throughput", "classification", "extraction", "receipts"):
+for script in ("ocr_quality", "throughput", "classification", "extraction", "receipts", "catalogue",
+               "validation"):
     print(f"== {script}", flush=True)
     subprocess.run([sys.executable, "-m", f"bench.{script}"], cwd=HERE.parent, check=True)

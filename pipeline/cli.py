@@ -142,9 +142,11 @@ def run(
         raise BadArgument(f"{inbox} is not a folder: give the inbox, a folder of case folders")
     if out.exists() and not out.is_dir():
         raise BadArgument(f"--out {out} is a file: give a folder for the tables")
-    for loose in loose_files(inbox):
-        err.print(f"[yellow]warning[/yellow] {loose.name} lies in the inbox outside any case folder and is "
-                  "not processed: move it into its case's folder")
+    loose = [p.name for p in loose_files(inbox)]
+    if loose:
+        named = ", ".join(loose[:3]) + (f" and {len(loose) - 3} more" if len(loose) > 3 else "")
+        err.print(f"[yellow]warning[/yellow] {len(loose)} file(s) lie in the inbox outside any case folder "
+                  f"and are not processed ({named}): move each into its case's folder")
     Catalogue.load(catalogue or default_catalogue_path())  # a bad catalogue stops before any work
     Store.open(db).close()  # so does an unreachable database
     _quiet_prefect()
