@@ -113,6 +113,14 @@ def test_another_given_name_is_a_mismatch(ctx):
     set_field(case, "fee_list", "patient_name", "Wang Xiaoli")
     found = RULES["identity_mismatch"](case, ctx)
     assert [(f.doc_id, f.field) for f in found] == [("d3", "patient_name")]
+    assert "'Wang Xiaoli', other documents 'Wang Xiaoming'" in found[0].message
+
+
+@pytest.mark.parametrize("label", ["Birtt", "Date of Birth", "Nurnber", "Patient Narne"])
+def test_a_label_read_as_the_name_is_no_mismatch(label, ctx):
+    case = clean_case()
+    set_field(case, "id_card", "patient_name", label, conf=0.95)
+    assert RULES["identity_mismatch"](case, ctx) == []
 
 
 def test_another_family_name_is_a_mismatch_even_when_short(ctx):

@@ -30,9 +30,19 @@ LABEL_WORDS = frozenset(
         (Path(__file__).with_name("data") / "name_noise.toml").read_text(encoding="utf-8"))["label_words"])
 
 
+_LONG_LABELS = tuple(w for w in LABEL_WORDS if len(w) >= 5)
+
+
+def _label_word(word: str) -> bool:
+    """A label word, or a long one read with one slip ("Birtt" for "Birth"): no given or family
+    name of a claim is one letter away from "birth", "number" or "patient"."""
+    return word in LABEL_WORDS or (
+        len(word) >= 5 and any(Levenshtein.distance(word, w, score_cutoff=1) <= 1 for w in _LONG_LABELS))
+
+
 def _words(name: str) -> list[str]:
     text = name.lower().translate(_NAME_SLIPS).replace("rn", "m")
-    return [w for w in re.findall(r"[^\W\d_]{2,}", text) if w not in LABEL_WORDS]
+    return [w for w in re.findall(r"[^\W\d_]{2,}", text) if not _label_word(w)]
 
 
 def plausible_name(name: str) -> bool:

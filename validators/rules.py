@@ -133,12 +133,14 @@ def identity_mismatch(case: CaseResult, ctx: Context) -> list[Finding]:
         exact = min(a[2], b[2]) >= ctx.exact_confidence
         return same_spelling(a[1], b[1]) if exact else same_name(a[1], b[1])
 
-    for i in outliers(names, same):
+    odd = outliers(names, same)
+    usual = next((v for i, (_, v, _) in enumerate(names) if i not in odd), "")
+    for i in odd:
         d, value, _ = names[i]
         out.append(_error(
             "identity_mismatch",
             f"The patient's name on the {_where(d)} reads {value!r}, other documents "
-            f"{names[0][1]!r}: check that all documents belong to one person.",
+            f"{usual!r}: check that all documents belong to one person.",
             doc_id=d.doc_id, field="patient_name"))
     ids = [(d, v, c) for d, v, c in _identity_values(case, "id_number") if valid_id(v)]
     for i in outliers(ids, lambda a, b: id_key(a[1]) == id_key(b[1])):
