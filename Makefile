@@ -4,7 +4,7 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd tesseract-ocr-chi-sim \
-	fonts-dejavu-core fonts-liberation fonts-freefont-ttf qpdf python3-venv
+	fonts-dejavu-core fonts-liberation fonts-freefont-ttf qpdf python3-venv postgresql
 export OMP_THREAD_LIMIT := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 

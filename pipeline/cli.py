@@ -9,10 +9,12 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pipeline.errors import BadFileError, ClaimsError
+from pipeline.privacy import install_log_filter, mask_numbers
 from pipeline.settings import Settings
 
 
@@ -70,7 +72,7 @@ def documents(
 ) -> None:
     """Read every case of INBOX and list the documents found in each packet."""
     from pipeline.classify import group_documents
-    from pipeline.inbox import case_dirs, case_files
+    from pipeline.inbox import case_dirs, case_id_of, scan_case
     from pipeline.reading import read_files
 
     settings = _settings(no_cache)
@@ -79,14 +81,16 @@ def documents(
     with _progress() as bar:
         task = bar.add_task("reading cases", total=len(cases))
         for case in cases:
-            result = read_files(case_files(case), settings)
+            files = scan_case(case, settings)
+            result = read_files(files.files, settings)
+            result.problems[:0] = files.problems
             bar.advance(task)
             for doc in group_documents(result.pages):
                 flag = " (unreadable)" if doc.unreadable else ""
-                table.add_row(case.name, doc.source_file, doc.page_range, doc.doc_type + flag,
+                table.add_row(case_id_of(case), doc.source_file, doc.page_range, doc.doc_type + flag,
                               f"{doc.confidence:.2f}")
             for problem in result.problems:
-                table.add_row(case.name, problem.source_file, "", f"[red]{problem.reason}[/red]",
+                table.add_row(case_id_of(case), problem.source_file, "", f"[red]{problem.reason}[/red]",
                               problem.message)
     Console().print(table)
 
@@ -112,7 +116,8 @@ def extract(
         for case in cases:
             result = process_case(case, settings)
             for problem in result.problems:
-                err.print(f"[yellow]{case.name}/{problem.source_file}[/yellow]: {problem.message}")
+                err.print(f"[yellow]{escape(result.case_id)}/{escape(problem.source_file)}[/yellow]: "
+                          f"{escape(mask_numbers(problem.message))}")
             results.append(result)
             bar.advance(task)
     docs, items = documents_frame(results), line_items_frame(results)
@@ -134,7 +139,7 @@ def run(
 ) -> None:
     """Process every case folder of INBOX through the Prefect flow and write the four tables into
     OUT. Exits 0 when the batch finished, even with flagged cases."""
-    from pipeline.inbox import loose_files
+    from pipeline.batch import run_without_prefect
     from pipeline.store import Store
     from validators.catalogue import Catalogue, default_catalogue_path
 
@@ -142,20 +147,24 @@ def run(
         raise BadArgument(f"{inbox} is not a folder: give the inbox, a folder of case folders")
     if out.exists() and not out.is_dir():
         raise BadArgument(f"--out {out} is a file: give a folder for the tables")
-    loose = [p.name for p in loose_files(inbox)]
-    if loose:
-        named = ", ".join(loose[:3]) + (f" and {len(loose) - 3} more" if len(loose) > 3 else "")
-        err.print(f"[yellow]warning[/yellow] {len(loose)} file(s) lie in the inbox outside any case folder "
-                  f"and are not processed ({named}): move each into its case's folder")
     Catalogue.load(catalogue or default_catalogue_path())  # a bad catalogue stops before any work
     Store.open(db).close()  # so does an unreachable database
-    _quiet_prefect()
-    from pipeline.flow import claims_batch
+    summary = run_without_prefect(inbox, out, catalogue, db)
+    if summary is None:  # there is work: the Prefect flow
+        _quiet_prefect()
+        from pipeline.flow import claims_batch
+
+        install_log_filter()  # Prefect's own handlers too
+        summary = claims_batch(inbox, out, catalogue, db, show_progress=True)
     from pipeline.report import summary_table
 
-    summary = claims_batch(inbox, out, catalogue, db, show_progress=True)
+    for notice in summary.notices:
+        err.print(f"[yellow]warning[/yellow] {escape(mask_numbers(notice))}", highlight=False)
     Console(stderr=True).print(summary_table(summary))
-    err.print(f"tables written to {out}")
+    if summary.tables:
+        err.print(f"tables written to {out}")
+    else:
+        err.print(f"nothing changed: the tables in {out} are up to date")
 
 
 def _quiet_prefect() -> None:
@@ -171,10 +180,11 @@ def _progress() -> Progress:
 
 def main() -> None:  # pragma: no cover - entry point for `python -m pipeline.cli`
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    install_log_filter()
     try:
         app()
     except (BadFileError, ClaimsError) as exc:
-        err.print(f"[red]error[/red] {exc}")
+        err.print(f"[red]error[/red] {escape(mask_numbers(str(exc)))}", highlight=False)
         sys.exit(2)
 
 

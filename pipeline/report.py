@@ -68,7 +68,12 @@ def summary_table(summary: BatchSummary) -> Table:
         table.add_row(f"  {code}", str(n))
     for code, n in sorted(summary.warnings.items(), key=lambda kv: (-kv[1], kv[0])):
         table.add_row(f"warning {code}", str(n))
-    table.add_row("pages", str(summary.pages))
+    table.add_row("read by this run", str(summary.processed))
+    if summary.unchanged:
+        table.add_row("unchanged, not read again", str(summary.unchanged))
+    if summary.failed:
+        table.add_row("failed (processing_failed)", str(summary.failed))
+    table.add_row("pages read", str(summary.pages))
     rate = summary.pages / summary.seconds if summary.seconds else 0.0
     table.add_row("time", f"{summary.seconds:.1f} s ({rate:.2f} pages/s)")
     return table

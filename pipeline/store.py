@@ -10,18 +10,22 @@ the reviewer web app and a nightly job all see the same truth.
     frames = store.export()            # the four tables, columns and dtypes of `pipeline.tables`
 
 Any SQLAlchemy URL works (PostgreSQL with a driver installed, e.g. `postgresql+psycopg://...`);
-only portable column types are used. The schema is created when absent (`create_all`; migrations
-with Alembic come later). SQLite files are opened in WAL mode with a busy timeout so a batch and the
-review app can share one file, and writes start with `BEGIN IMMEDIATE` so two writers wait for
-each other instead of failing. Children are deleted explicitly before their parents, so nothing
-relies on ON DELETE CASCADE; SQLite connections still enforce foreign keys.
+only portable column types are used, and every value a user controls (case ids, document ids, claim
+types, catalogue codes, file names, messages) is Text, so nothing is cut or refused on PostgreSQL.
+NUL characters, which PostgreSQL refuses in text, are dropped from every string written. The schema
+is Alembic's (`pipeline.migrations`): `open` brings any database to the newest revision (a quick
+look at `alembic_version` when it is there already). SQLite files are opened in WAL mode with a
+busy timeout so a batch and the review app can share one file, and writes start with
+`BEGIN IMMEDIATE` so two writers wait for each other instead of failing. Children are deleted
+explicitly before their parents, so nothing relies on ON DELETE CASCADE; SQLite connections still
+enforce foreign keys.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -56,10 +60,14 @@ from sqlalchemy.exc import (
     OperationalError,
     SQLAlchemyError,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, Session, mapped_column
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from extractors.model import Box
 from pipeline.errors import ClaimsError
+from pipeline.migrations import MigrationError, SchemaTooNewError, upgrade_to_head
 from pipeline.tables import (
     CASE_COLUMNS,
     CONTRACT_FIELDS,
@@ -104,17 +112,19 @@ class RunRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     status: Mapped[str] = mapped_column(String(32), default="running")
     n_cases: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    owner: Mapped[str] = mapped_column(Text, default="", server_default="")  # host:pid running it
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class CaseRow(Base):
     __tablename__ = "cases"
 
-    case_id: Mapped[str] = mapped_column(String(255), primary_key=True)
-    claim_type: Mapped[str] = mapped_column(String(64), default="")
+    case_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    claim_type: Mapped[str] = mapped_column(Text, default="")
     claim_type_inferred: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(32), default="")
     reasons: Mapped[str] = mapped_column(Text, default="")  # error codes, ';'-joined
-    total_claimed: Mapped[str] = mapped_column(String(64), default="")
+    total_claimed: Mapped[str] = mapped_column(Text, default="")
     n_documents: Mapped[int] = mapped_column(Integer, default=0)
     n_pages: Mapped[int] = mapped_column(Integer, default=0)
     manifest: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -133,7 +143,7 @@ class DocumentRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.case_id", ondelete="CASCADE"))
-    doc_id: Mapped[str] = mapped_column(String(255))
+    doc_id: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer)  # order inside the case
     source_file: Mapped[str] = mapped_column(Text, default="")
     pages: Mapped[str] = mapped_column(String(64), default="")  # page range, "1" or "2-3"
@@ -146,7 +156,9 @@ class DocumentRow(Base):
 class FieldRow(Base):
     __tablename__ = "fields"
     __table_args__ = (
-        Index("ix_fields_name_value", "name", "value"),
+        # not (name, value): PostgreSQL refuses index rows over 2704 bytes, and a text field can be
+        # longer; the invoice lookup filters on the name and computes its key from the value anyway
+        Index("ix_fields_name", "name"),
         Index("ix_fields_document_id", "document_id"),
     )
 
@@ -183,7 +195,7 @@ class LineItemRow(Base):
     box_width: Mapped[float | None] = mapped_column(Float, nullable=True)
     box_height: Mapped[float | None] = mapped_column(Float, nullable=True)
     repaired: Mapped[str] = mapped_column(Text, default="")  # column names, ';'-joined
-    catalogue_code: Mapped[str] = mapped_column(String(255), default="")
+    catalogue_code: Mapped[str] = mapped_column(Text, default="")
     catalogue_name: Mapped[str] = mapped_column(Text, default="")
     category: Mapped[str] = mapped_column(String(32), default="")
     match_score: Mapped[float | None] = mapped_column(Float, nullable=True)
@@ -198,11 +210,34 @@ class FindingRow(Base):
     position: Mapped[int] = mapped_column(Integer)  # order inside the case
     code: Mapped[str] = mapped_column(String(64))
     severity: Mapped[str] = mapped_column(String(16))
-    doc_id: Mapped[str] = mapped_column(String(255), default="")
+    doc_id: Mapped[str] = mapped_column(Text, default="")
     field: Mapped[str] = mapped_column(String(64), default="")
     line_no: Mapped[int | None] = mapped_column(Integer, nullable=True)
     source_file: Mapped[str] = mapped_column(Text, default="")
     message: Mapped[str] = mapped_column(Text, default="")
+
+
+def _without_nul(value: Any) -> Any:
+    """`value` with NUL characters dropped from every string in it (JSON: keys and values)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nul(v) for v in value]
+    return value
+
+
+@event.listens_for(Base, "before_insert", propagate=True)
+@event.listens_for(Base, "before_update", propagate=True)
+def _strip_nul(_mapper: Mapper[Any], _connection: Connection, row: Any) -> None:
+    """PostgreSQL refuses NUL in text ("A string literal cannot contain NUL"), SQLite keeps it: every
+    row written (by `save_case` and whatever else writes through the ORM) loses its NULs, so
+    both backends store the same text, which a text layer or OCR can carry."""
+    for column in row.__table__.columns:
+        value = getattr(row, column.key, None)
+        if isinstance(value, str | dict | list) and (clean := _without_nul(value)) != value:
+            setattr(row, column.key, clean)
 
 
 # -------------------------------------------------------------------------------------------- helpers
@@ -237,16 +272,35 @@ _BLANKS = (" ", "\u3000", "\t", "\n", "\r")
 
 def _invoice_key(number: str) -> str:
     """Invoice numbers compare without blanks and upper-cased (ASCII, as SQLite's upper())."""
-    for blank in _BLANKS:
+    for blank in (*_BLANKS, "\x00"):  # stored values lost their NULs
         number = number.replace(blank, "")
     return "".join(c.upper() if c.isascii() else c for c in number)
+
+
+class _ascii_upper(FunctionElement[str]):
+    """upper() of the ASCII letters only, as `_invoice_key` does: SQLite's upper() is that already;
+    PostgreSQL's follows the database's locale (é, ａ become É, Ａ) unless told the "C" collation."""
+
+    name = "upper"
+    type = Text()
+    inherit_cache = True
+
+
+@compiles(_ascii_upper)
+def _ascii_upper_sql(element: _ascii_upper, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"upper({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_ascii_upper, "postgresql")
+def _ascii_upper_pg(element: _ascii_upper, compiler: SQLCompiler, **kw: Any) -> str:
+    return f'upper(({compiler.process(element.clauses, **kw)}) COLLATE "C")'
 
 
 def _invoice_key_sql(column: Any) -> ColumnElement[str]:
     expr = column
     for blank in _BLANKS:
         expr = func.replace(expr, blank, "")
-    return func.upper(expr)
+    return _ascii_upper(expr)
 
 
 def _chunks(values: list[str]) -> Iterator[list[str]]:
@@ -297,7 +351,8 @@ class Store:
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
-        """Open (and create the schema of) the database at `url`; default: `default_url()`.
+        """Open the database at `url` (default: `default_url()`), creating or migrating its schema
+        to the newest revision first (`pipeline.migrations.upgrade_to_head`).
 
         Raises `StoreError` when the URL is invalid, its driver is missing, or the database cannot
         be reached or written.
@@ -332,7 +387,16 @@ class Store:
             ) from None
         store = cls(engine, parsed)
         try:
-            Base.metadata.create_all(store._writer)
+            upgrade_to_head(engine, writer=store._writer)
+        except SchemaTooNewError as exc:
+            engine.dispose()
+            raise StoreError(
+                f"the database {shown} was written by a newer version of claims (schema revision "
+                f"{exc.found}; this version knows up to {exc.head}); upgrade claims, or pass another --db URL"
+            ) from None
+        except MigrationError as exc:  # its message says what to do
+            engine.dispose()
+            raise StoreError(f"cannot open the database {shown}: {_redact(str(exc), parsed)}") from None
         except (SQLAlchemyError, OSError) as exc:
             engine.dispose()
             raise StoreError(
@@ -365,11 +429,17 @@ class Store:
                 + _advice(self._url)
             ) from None
 
+    def transaction(self, action: str, write: bool = False) -> AbstractContextManager[Session]:
+        """One transaction for code beside the store (the ledger); `action` names it in errors."""
+        return self._session(action, write)
+
     # ------------------------------------------------------------------------------------------ runs
 
-    def begin_run(self, inbox: str, started_at: datetime | None = None) -> int:
-        """Record the start of a batch over `inbox`; returns the run's id."""
-        run = RunRow(inbox=str(inbox), started_at=started_at or _now(), status="running")
+    def begin_run(self, inbox: str, started_at: datetime | None = None, owner: str = "") -> int:
+        """Record the start of a batch over `inbox` by `owner` (host:pid); returns the run's id."""
+        started = started_at or _now()
+        run = RunRow(inbox=str(inbox), started_at=started, status="running", owner=owner,
+                     heartbeat_at=started)
         with self._session("recording a run", write=True) as session:
             session.add(run)
             session.flush()
@@ -386,10 +456,13 @@ class Store:
 
     # ----------------------------------------------------------------------------------------- cases
 
-    def save_case(self, run_id: int, case: CaseResult) -> None:
+    def save_case(self, run_id: int, case: CaseResult,
+                  also: Callable[[Session], None] | None = None) -> None:
         """Store `case` in one transaction, replacing every earlier row of the same case_id.
 
         The case keeps its `first_run_id` and `first_seen`; `last_run_id` becomes `run_id`.
+        `also(session)` runs inside the same transaction after the case's rows are written (the
+        ledger records the files and releases the lease with them: all or nothing).
         """
         if len(case.documents) != len(case.extractions):
             raise ValueError(f"case {case.case_id}: {len(case.documents)} documents but "
@@ -451,6 +524,9 @@ class Store:
                     doc_id=f.doc_id, field=f.field, line_no=f.line_no, source_file=f.source_file,
                     message=f.message,
                 ))
+            if also is not None:
+                session.flush()
+                also(session)
 
     def invoice_owners(self, invoice_numbers: Iterable[str],
                        exclude_case: str | None = None) -> dict[str, list[tuple[str, int, str]]]:

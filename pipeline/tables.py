@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,6 +155,20 @@ def findings_frame(cases: Iterable[CaseResult]) -> pd.DataFrame:
     return _frame(rows, FINDING_COLUMNS)
 
 
+STALE_TEMP_S = 600  # a temporary file this old was left by a run that was killed
+
+
+def _sweep(path: Path) -> None:
+    """Remove temporary files of `path` left by killed runs (not those of a run writing now)."""
+    now = time.time()
+    for tmp in path.parent.glob(f".{path.name}.*"):
+        try:
+            if now - tmp.stat().st_mtime > STALE_TEMP_S:
+                tmp.unlink()
+        except OSError:
+            continue
+
+
 def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
@@ -166,10 +181,40 @@ def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
         raise
 
 
-def write_table(frame: pd.DataFrame, out_dir: Path, name: str) -> list[Path]:
-    """`out_dir/name.csv` and `out_dir/name.parquet`, each written to a temporary file and renamed."""
+def write_table(frame: pd.DataFrame, out_dir: Path, name: str, only_if_changed: bool = False) -> list[Path]:
+    """`out_dir/name.csv` and `out_dir/name.parquet`, each written to a temporary file and renamed.
+
+    `only_if_changed`: a file that already holds exactly this table is left as it is (a re-run of
+    an unchanged inbox changes nothing); returns the files written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     csv, parquet = out_dir / f"{name}.csv", out_dir / f"{name}.parquet"
-    _atomic_write(csv, lambda p: frame.to_csv(p, index=False))
-    _atomic_write(parquet, lambda p: frame.to_parquet(p, index=False))
-    return [csv, parquet]
+    _sweep(csv)
+    _sweep(parquet)
+    written = []
+    text = frame.to_csv(index=False)
+    if not (only_if_changed and _holds(csv, text)):
+        _atomic_write(csv, lambda p: p.write_text(text, encoding="utf-8"))
+        written.append(csv)
+    if not (only_if_changed and _same_parquet(parquet, frame)):
+        _atomic_write(parquet, lambda p: frame.to_parquet(p, index=False))
+        written.append(parquet)
+    return written
+
+
+def _holds(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _same_parquet(path: Path, frame: pd.DataFrame) -> bool:
+    if not path.is_file():
+        return False
+    try:
+        old = pd.read_parquet(path)
+    except Exception:  # a damaged or foreign file: write ours
+        return False
+    if list(old.columns) != list(frame.columns) or not bool((old.dtypes == frame.dtypes).all()):
+        return False
+    return old.reset_index(drop=True).equals(frame.reset_index(drop=True))

@@ -95,7 +95,8 @@ def test_findings_point_at_documents_and_say_what_to_do(demo_run) -> None:
         assert f.severity in ("error", "warning")
         assert not f.doc_id or (f.case_id, f.doc_id) in known
         assert len(f.message) > 30 and re.search(
-            r"\b(check|ask|confirm|compare|process|look|correct|remove|fix|send)\b", f.message, re.I)
+            r"\b(check|ask|confirm|compare|process|look|correct|remove|fix|send|copy|download|scan|"
+            r"export|split|attach|move)\b", f.message, re.I)
 
 
 def test_tables_are_exports_of_the_store(demo_run) -> None:

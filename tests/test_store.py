@@ -1,8 +1,13 @@
-"""The store: CaseResult records in, the four output tables out, equal to `pipeline.tables`."""
+"""The store: CaseResult records in, the four output tables out, equal to `pipeline.tables`.
+
+Every test that takes `store` or `db_url` runs twice: on a SQLite file and on a real PostgreSQL
+database (conftest's `db_url`)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,11 +15,21 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from extractors.model import Extraction, FieldValue, LineItem
 from pipeline.errors import ClaimsError
 from pipeline.models import Document, Finding, Page
-from pipeline.store import DEFAULT_DB_FILE, DocumentRow, FieldRow, LineItemRow, Store, StoreError, default_url
+from pipeline.store import (
+    DEFAULT_DB_FILE,
+    DocumentRow,
+    FieldRow,
+    LineItemRow,
+    RunRow,
+    Store,
+    StoreError,
+    default_url,
+)
 from pipeline.tables import (
     CaseResult,
     cases_frame,
@@ -22,6 +37,7 @@ from pipeline.tables import (
     findings_frame,
     line_items_frame,
 )
+from tests.postgres import free_port
 
 FRAMES = {"cases": cases_frame, "documents": documents_frame, "line_items": line_items_frame,
           "findings": findings_frame}
@@ -82,8 +98,8 @@ def make_case(case_id: str, invoice_number: str = "1753768840", total: str = "12
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(f"sqlite:///{tmp_path / 'claims.db'}") as s:
+def store(db_url: str) -> Iterator[Store]:
+    with Store.open(db_url) as s:
         yield s
 
 
@@ -202,9 +218,9 @@ def test_load_case_returns_fields_with_boxes(store: Store) -> None:
     assert loaded["findings"][1]["line_no"] == 3
 
 
-def test_two_stores_share_one_file(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'shared.db'}"
-    with Store.open(url) as batch, Store.open(url) as review:
+def test_two_stores_share_one_database(db_url: str) -> None:
+    """A batch and the review app, each with its own Store on one database (file or server)."""
+    with Store.open(db_url) as batch, Store.open(db_url) as review:
         batch.save_case(batch.begin_run("/inbox"), make_case("C001"))
         assert review.case_ids() == ["C001"]
         review.save_case(review.begin_run("/inbox"), make_case("C002"))
@@ -255,3 +271,117 @@ def test_frames_have_pinned_dtypes(store: Store) -> None:
     assert frames["documents"]["confidence"].tolist() == [0.912, 0.778, 0.4]
     assert isinstance(frames["line_items"]["page"].dtype, pd.Int64Dtype)
     assert frames["line_items"]["page"].isna().tolist() == [False, True, False]
+
+
+def test_sqlite_file_shared_by_two_stores_keeps_wal(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    with Store.open(url) as batch, Store.open(url) as review:
+        batch.save_case(batch.begin_run("/inbox"), make_case("C001"))
+        assert review.case_ids() == ["C001"]
+        with review._session("checking") as session:
+            assert session.connection().exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_missing_postgresql_database_raises_store_error(pg_url: str) -> None:
+    url = make_url(pg_url).set(password="secret", database="no_such_claims_db")
+    with pytest.raises(StoreError, match="no_such_claims_db") as caught:
+        Store.open(url.render_as_string(hide_password=False))
+    message = str(caught.value)
+    assert "secret" not in message
+    assert "--db" in message
+
+
+def test_unreachable_postgresql_server_fails_fast_without_password() -> None:
+    url = f"postgresql+psycopg://claims:secret@127.0.0.1:{free_port()}/claims"  # nothing listens
+    started = time.monotonic()
+    with pytest.raises(StoreError, match="server is running and reachable") as caught:
+        Store.open(url)
+    assert time.monotonic() - started < 5
+    assert "secret" not in str(caught.value)
+
+
+def test_run_ids_are_distinct_and_increasing(store: Store) -> None:
+    runs = [store.begin_run(f"/inbox/{n}") for n in range(3)]
+    assert all(isinstance(r, int) for r in runs)
+    assert runs == sorted(set(runs))
+    store.finish_run(runs[1], 7)
+    store.save_case(runs[1], make_case("C001"))
+    assert store.first_run("C001") == runs[1]
+    with pytest.raises(ValueError, match="no run"):
+        store.finish_run(max(runs) + 100, 1)
+
+
+def test_long_user_values_are_stored_whole(store: Store) -> None:
+    """Values a user controls have no length limit: a folder name, a claim type from case.json, a
+    catalogue code, a text field run over many lines of a text layer."""
+    long_id = "case-" + "長い名前" * 60  # 245 characters, 725 bytes
+    case = make_case(long_id)
+    case.claim_type = "outpatient-" + "x" * 300
+    case.total_claimed = "9" * 100 + ".00"
+    case.documents[0].doc_id = "d-" + "7" * 300
+    case.findings[0] = replace(case.findings[0], doc_id=case.documents[0].doc_id)
+    case.extractions[1].line_items[0].catalogue_code = "XJ" + "0" * 300
+    diagnosis = " ".join(f"word{n}-診断" for n in range(2000))  # ~24,000 characters
+    case.extractions[0].fields.update(_fields(diagnosis=diagnosis))
+    store.save_case(store.begin_run("/inbox"), case)
+    _assert_exports(store, [case])
+    loaded = store.load_case(long_id)
+    assert loaded is not None
+    assert loaded["documents"][0]["fields"]["diagnosis"]["value"] == diagnosis
+
+
+def test_nul_characters_are_dropped(store: Store) -> None:
+    """A text layer can carry NUL characters; PostgreSQL refuses them in text, so they are dropped
+    on both backends, and lookups ignore them too."""
+    case = make_case("C001", invoice_number="INV\x000042")
+    case.claim_type = "out\x00patient"
+    case.documents[1].source_file = "scan\x00.tif"
+    case.extractions[1].line_items[0].item_name = "Amoxi\x00cillin"
+    case.findings[0] = replace(case.findings[0], message="fee list\x00 differs")
+    case.manifest = {"claimant": {"name": "ZHANG\x00 San", "tags\x00": ["a\x00", 1]}}
+    run = store.begin_run("/inbox")
+    store.save_case(run, case)
+    store.save_case(run, case)  # again: the rows are updated, not inserted
+
+    frames = store.export()
+    assert frames["cases"].loc[0, "claim_type"] == "outpatient"
+    assert frames["documents"]["source_file"].tolist() == ["invoice.pdf", "scan.tif", "id.jpg"]
+    assert frames["documents"].loc[0, "invoice_number"] == "INV0042"
+    assert frames["line_items"].loc[0, "item_name"] == "Amoxicillin"
+    assert frames["findings"].loc[0, "message"] == "fee list differs"
+    loaded = store.load_case("C001")
+    assert loaded is not None
+    assert loaded["case"]["manifest"] == {"claimant": {"name": "ZHANG San", "tags": ["a", 1]}}
+    assert store.invoice_owners(["INV\x000042", "inv0042"]) == {
+        "INV\x000042": [("C001", run, "d1")], "inv0042": [("C001", run, "d1")]}
+
+
+def test_invoice_numbers_compare_upper_casing_ascii_only(store: Store) -> None:
+    """Blanks out, ASCII letters upper-cased, nothing else changed: on PostgreSQL too, whose upper()
+    would follow the database's locale (é, full-width ａ), so both backends find the same owners."""
+    run = store.begin_run("/inbox")
+    store.save_case(run, make_case("C001", invoice_number="ｉｎｖ é 0042"))
+    owners = store.invoice_owners(["ｉｎｖé0042", "INV É0042", "ｉｎｖ É0042"])
+    assert owners == {"ｉｎｖé0042": [("C001", run, "d1")]}
+
+
+def test_json_manifest_round_trips(store: Store) -> None:
+    case = make_case("C001")
+    case.manifest = {"claim_type": "inpatient", "employer_insured": False, "n": 3, "ratio": 0.25,
+                     "none": None, "list": [1, "二", {"deep": [True]}], "名前": "張三"}
+    store.save_case(store.begin_run("/inbox"), case)
+    loaded = store.load_case("C001")
+    assert loaded is not None
+    assert loaded["case"]["manifest"] == case.manifest
+    assert store.export()["cases"].loc[0, "employer_insured"] == False  # noqa: E712 (pandas boolean)
+
+
+def test_timestamps_keep_their_instant(store: Store) -> None:
+    started = datetime(2024, 3, 1, 8, 0, 0, 123456, tzinfo=UTC)
+    run = store.begin_run("/inbox", started_at=started)
+    store.save_case(run, make_case("C001"))
+    with store._session("reading the run") as session:
+        row = session.get(RunRow, run)
+        assert row is not None
+        assert row.started_at.replace(tzinfo=row.started_at.tzinfo or UTC) == started

@@ -21,9 +21,14 @@ ITEM_DOCS = ("medical_invoice", "fee_list")
 
 
 def resolve_claim_type(case: CaseResult, context: Context) -> None:
+    """The claim type from case.json when it names a known one (case, spaces and hyphens
+    forgiven: "Inpatient-Local"); else (absent, unknown like "dental", not text) inferred from the
+    readable documents, the checklists' default when there are none, and marked as inferred so
+    the claim_type_inferred warning names what case.json gave."""
     given = case.manifest.get("claim_type")
-    if isinstance(given, str) and given in CLAIM_TYPES:
-        case.claim_type, case.claim_type_inferred = given, False
+    key = "_".join(given.strip().lower().replace("-", " ").split()) if isinstance(given, str) else ""
+    if key in CLAIM_TYPES:
+        case.claim_type, case.claim_type_inferred = key, False
         return
     types = [d.doc_type for d in case.documents if not d.unreadable]
     case.claim_type, _ = context.checklists.infer(types)

@@ -11,12 +11,15 @@ judged.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from pipeline.models import Finding
+from pipeline.inbox import MANIFEST
+from pipeline.models import CLAIM_TYPES, Finding
+from pipeline.privacy import mask_name, mask_numbers
 from pipeline.tables import CaseResult
 from validators.causes import CauseVocabulary, find_excluded_cause, load_causes
 from validators.checklists import Checklists, load_checklists
@@ -65,14 +68,34 @@ def _where(d: Doc) -> str:
 
 # --- the packet -------------------------------------------------------------------------------
 
+def _no_documents(case: CaseResult) -> str:
+    """"the case folder holds no ..." and why, when the case has no readable document at all;
+    "" when it has one."""
+    if any(True for _ in readable_docs(case)):
+        return ""
+    unread = sorted({p.source_file for p in case.problems if p.source_file != MANIFEST})
+    why = []
+    if case.documents:
+        why.append(f"its {sum(len(d.pages) for d in case.documents)} page(s) could not be read")
+    if unread:
+        why.append(f"{len(unread)} file(s) could not be read, see the other findings")
+    if not why:
+        return "the case folder holds no documents"
+    return f"the case folder holds no readable document ({'; '.join(why)})"
+
+
 def missing_document(case: CaseResult, ctx: Context) -> list[Finding]:
     present = {d.doc_type for d in readable_docs(case)}
     claim = case.claim_type.replace("_", " ")
+    claim = f"{'an' if claim.startswith(tuple('aeiou')) else 'a'} {claim}"
     insured = case.manifest.get("employer_insured") is True
+    empty = _no_documents(case)
+    todo = (f". Note: {empty}: check that the packet was put into the right folder, and ask the "
+            "claimant for it." if empty else
+            ": ask the claimant for it, or attach it if it was filed elsewhere.")
     return [
         _error("missing_document",
-               f"No readable {t.replace('_', ' ')} in the packet, which a {claim} claim requires: "
-               "ask the claimant for it, or attach it if it was filed elsewhere.",
+               f"No readable {t.replace('_', ' ')} in the packet, which {claim} claim requires{todo}",
                field=t)
         for t in ctx.checklists.required(case.claim_type, insured) if t not in present
     ]
@@ -94,23 +117,41 @@ def unreadable_document(case: CaseResult, ctx: Context) -> list[Finding]:
 
 
 def corrupt_file(case: CaseResult, ctx: Context) -> list[Finding]:
-    return [
-        _error("corrupt_file",
-               f"{p.source_file} could not be read ({p.message}); the other files of the case were "
-               "processed: ask the claimant for a readable copy of it.", source_file=p.source_file)
-        for p in case.problems if p.reason != "unreadable"
-    ]
+    """One error per file (or folder, link, case.json) that was not read; the problem's own
+    message says why and what to do."""
+    out = []
+    for p in case.problems:
+        if p.reason == "unreadable":
+            continue  # a page that failed while being read: unreadable_document
+        detail = p.message.rstrip(". ")
+        message = (f"{detail}. The documents of the case were processed." if p.source_file == MANIFEST
+                   else f"{p.source_file} was not read: {detail}. The other files of the case were "
+                        "processed.")
+        out.append(_error("corrupt_file", mask_numbers(message), source_file=p.source_file))
+    return out
+
+
+def _shown(value: object) -> str:
+    text = mask_numbers(json.dumps(value, ensure_ascii=False, default=str))
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def claim_type_inferred(case: CaseResult, ctx: Context) -> list[Finding]:
     if not case.claim_type_inferred:
         return []
     given = case.manifest.get("claim_type")
-    why = (f"case.json's claim type {given!r} is not one we know" if given
-           else "case.json gives no claim type")
+    if given not in (None, ""):
+        why = f"case.json gives claim_type {_shown(given)}, which is not a claim type we know"
+    elif any(p.source_file == MANIFEST and not case.manifest for p in case.problems):
+        why = "case.json could not be read (see the corrupt_file finding), so it gives no claim type"
+    else:
+        why = "case.json gives no claim type"
+    empty = _no_documents(case)
+    basis = (f"{empty} to infer it from, so it was treated as {case.claim_type}, the default" if empty
+             else f"treated as {case.claim_type} from the documents found")
     return [_warning("claim_type_inferred",
-                     f"{why}; treated as {case.claim_type} from the documents found. Confirm the claim "
-                     "type (and set it in case.json) before approving.", field="claim_type")]
+                     f"{why}; {basis}. Confirm the claim type, and set claim_type in case.json to one "
+                     f"of {', '.join(CLAIM_TYPES)}, before approving.", field="claim_type")]
 
 
 # --- one person -------------------------------------------------------------------------------
@@ -139,8 +180,9 @@ def identity_mismatch(case: CaseResult, ctx: Context) -> list[Finding]:
         d, value, _ = names[i]
         out.append(_error(
             "identity_mismatch",
-            f"The patient's name on the {_where(d)} reads {value!r}, other documents "
-            f"{usual!r}: check that all documents belong to one person.",
+            f"The patient's name on the {_where(d)} reads {mask_name(value)!r}, other documents "
+            f"{mask_name(usual)!r} (names masked here; the documents table holds them): check that "
+            "all documents belong to one person.",
             doc_id=d.doc_id, field="patient_name"))
     ids = [(d, v, c) for d, v, c in _identity_values(case, "id_number") if valid_id(v)]
     for i in outliers(ids, lambda a, b: id_key(a[1]) == id_key(b[1])):

@@ -1,8 +1,14 @@
 """Reading: every file form into pages of words.
 
-    plan_file(path)  -> PageJobs      (sniff, open, count pages; bad files raise BadFileError)
-    run_job(job)     -> Pages         (text layer, or rasterise/load + OCR; runs in a worker)
-    read_files(paths)-> ReadResult    (plans, consults the OCR cache, runs jobs one per core)
+    plan_file(path, settings, name) -> PageJobs    (sniff, open, count pages; bad files raise
+                                                    BadFileError)
+    run_job(job, settings)          -> Pages       (text layer, or rasterise/load + OCR; in a worker)
+    read_files(files, settings)     -> ReadResult  (plans, consults the OCR cache, runs jobs one per
+                                                    core; bad files become FileProblems)
+
+Every page and problem carries the file's display name as `source_file`: for a `CaseFile` of
+`pipeline.inbox.scan_case` its path inside the case folder (`scans/page1.png`), for a bare path
+its name; both valid UTF-8 (`pipeline.inbox.safe_name`).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import BadFileError
+from pipeline.inbox import CaseFile, safe_name
 from pipeline.models import FileProblem, Page, ReadResult
 from pipeline.reading import images, pdf
 from pipeline.reading.cache import OcrCache, file_hash
@@ -36,6 +43,11 @@ class PageJob:
     indices: tuple[int, ...]  # 0-based pages
     file_hash: str
     pixels: int = 0  # size of the page image(s), a guess of the work: big pages start first
+    name: str = ""  # the file's display name, `source_file` of its pages (default: its own name)
+
+    @property
+    def source_name(self) -> str:
+        return self.name or safe_name(self.path.name)
 
     @property
     def needs_ocr(self) -> bool:
@@ -48,24 +60,27 @@ class PageJob:
 A4_300DPI = 2480 * 3508
 
 
-def plan_file(path: Path, settings: Settings) -> list[PageJob]:
-    """The jobs that read every page of `path`. Raises BadFileError for a file we cannot read."""
+def plan_file(path: Path, settings: Settings, name: str | None = None) -> list[PageJob]:
+    """The jobs that read every page of `path`, whose pages are named `name` (default: the
+    file's own name). Raises BadFileError for a file we cannot read; the limits (size, pages,
+    pixels) are checked here, from the file's status and headers, before any page is decoded."""
+    name = name or safe_name(path.name)
     kind = file_kind(path, settings)
     digest = file_hash(path)
     if kind != "pdf":
         sizes = images.frame_sizes(path, settings)
-        return [PageJob(path, "image", (i,), digest, w * h) for i, (w, h) in enumerate(sizes)]
+        return [PageJob(path, "image", (i,), digest, w * h, name) for i, (w, h) in enumerate(sizes)]
     with pdf.open_pdf(path, settings) as doc:
         flags = pdf.text_layer_flags(doc)
     text = tuple(i for i, has_text in enumerate(flags) if has_text)
-    jobs = [PageJob(path, "pdf_text", text, digest)] if text else []
-    jobs += [PageJob(path, "pdf_scan", (i,), digest, A4_300DPI) for i, t in enumerate(flags) if not t]
+    jobs = [PageJob(path, "pdf_text", text, digest, 0, name)] if text else []
+    jobs += [PageJob(path, "pdf_scan", (i,), digest, A4_300DPI, name) for i, t in enumerate(flags) if not t]
     return jobs
 
 
 def run_job(job: PageJob, settings: Settings) -> list[Page]:
     """Read the pages of one job. Runs in a worker process."""
-    name = job.path.name
+    name = job.source_name
     if job.kind == "pdf_text":
         return [
             Page(name, i + 1, w, h, words, "text_layer", job.content_hash(i))
@@ -90,37 +105,53 @@ def _safe_run(job: PageJob, settings: Settings) -> list[Page] | FileProblem:
     try:
         return run_job(job, settings)
     except BadFileError as err:
-        return FileProblem(err.path, err.reason, err.advice)
+        return FileProblem(job.source_name, err.reason, err.advice)
     except Exception as err:  # a page we could not read must not stop the batch
         pages = ",".join(str(i + 1) for i in job.indices)
-        return FileProblem(job.path.name, "unreadable",
+        return FileProblem(job.source_name, "unreadable",
                            f"page {pages} could not be read ({type(err).__name__}): scan it again")
 
 
-def plan_files(paths: Iterable[Path], settings: Settings) -> tuple[list[PageJob], list[FileProblem]]:
+def _case_file(item: Path | CaseFile) -> CaseFile:
+    return item if isinstance(item, CaseFile) else CaseFile(item, safe_name(item.name))
+
+
+def plan_files(files: Iterable[Path | CaseFile],
+               settings: Settings) -> tuple[list[PageJob], list[FileProblem]]:
+    """The jobs of every file; a file we cannot open becomes a problem under its display name,
+    whatever went wrong (one odd file must not cost the case its other files)."""
     jobs: list[PageJob] = []
     problems: list[FileProblem] = []
-    for path in paths:
+    for item in map(_case_file, files):
         try:
-            jobs.extend(plan_file(path, settings))
+            jobs.extend(plan_file(item.path, settings, item.name))
         except BadFileError as err:
-            problems.append(FileProblem(err.path, err.reason, err.advice))
+            problems.append(FileProblem(item.name, err.reason, err.advice))
+        except Exception as err:  # a defect of a reader on one file (pdfium, Pillow)
+            log.warning("planning a file failed: %s", type(err).__name__)
+            problems.append(FileProblem(
+                item.name, "damaged",
+                f"the file could not be opened ({type(err).__name__}); it may be damaged: open it "
+                "yourself, and send it again as PDF, PNG, JPEG or TIFF"))
     return jobs, problems
 
 
-def read_files(paths: Iterable[Path], settings: Settings | None = None,
+def read_files(files: Iterable[Path | CaseFile], settings: Settings | None = None,
                progress: Progress | None = None, pool: Executor | None = None) -> ReadResult:
     """Every page of every file, in file order then page order; bad files become problems.
+    `files`: paths (pages named by the file's name) or the `CaseFile`s of `scan_case` (pages
+    named by the path inside the case folder).
 
     `pool` is a running pool of `reading_pool()` to share between calls (a batch reads several
     cases at once through one pool); without it, a pool lives for this call only."""
     settings = settings or Settings.from_env()
-    jobs, problems = plan_files(paths, settings)
+    jobs, problems = plan_files(files, settings)
     cache = OcrCache(settings.cache_dir, settings.ocr_lang) if settings.cache_dir else None
     results: dict[int, list[Page]] = {}
     todo: list[tuple[int, PageJob]] = []
     for n, job in enumerate(jobs):
-        hit = cache.get(job.content_hash(job.indices[0]), job.path.name) if cache and job.needs_ocr else None
+        hit = (cache.get(job.content_hash(job.indices[0]), job.source_name)
+               if cache and job.needs_ocr else None)
         if hit is not None:
             results[n] = [hit]
             if progress:
@@ -136,7 +167,7 @@ def read_files(paths: Iterable[Path], settings: Settings | None = None,
             for page in out:
                 cache.put(page)
     pages = [p for n in sorted(results) for p in results[n]]
-    order = {path: i for i, path in enumerate(dict.fromkeys(j.path.name for j in jobs))}
+    order = {name: i for i, name in enumerate(dict.fromkeys(j.source_name for j in jobs))}
     pages.sort(key=lambda p: (order.get(p.source_file, 0), p.page_no))
     return ReadResult(pages=pages, problems=problems)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from pipeline.errors import BadFileError
+from pipeline.inbox import safe_name
 from pipeline.settings import Settings
 
 # We check the pixel budget ourselves, before decoding, and say so in our own words.
@@ -19,7 +20,7 @@ def _open(path: Path) -> Image.Image:
         return Image.open(path)
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise BadFileError(
-            path.name, "not_image",
+            safe_name(path.name), "not_image",
             "the file is not a readable image: scan the page again as PNG, JPEG or TIFF",
         ) from None
 
@@ -30,14 +31,14 @@ def frame_sizes(path: Path, settings: Settings) -> list[tuple[int, int]]:
         n = getattr(im, "n_frames", 1)
         if n > settings.max_pages:
             raise BadFileError(
-                path.name, "too_many_pages",
+                safe_name(path.name), "too_many_pages",
                 f"the image file has {n} pages, over the limit of {settings.max_pages}: "
                 "split it, or raise CLAIMS_MAX_PAGES",
             )
         sizes = []
         for i in range(n):
             im.seek(i)
-            _check_pixels(path.name, im.size, settings)
+            _check_pixels(safe_name(path.name), im.size, settings)
             sizes.append(im.size)
         return sizes
 
@@ -63,7 +64,7 @@ def load_frame(path: Path, index: int, settings: Settings) -> tuple[Image.Image,
     dpi if known."""
     with _open(path) as im:
         im.seek(index)
-        _check_pixels(path.name, im.size, settings)
+        _check_pixels(safe_name(path.name), im.size, settings)
         dpi = _dpi(im.info.get("dpi"))
         try:
             with warnings.catch_warnings():
@@ -73,7 +74,7 @@ def load_frame(path: Path, index: int, settings: Settings) -> tuple[Image.Image,
                 frame = ImageOps.exif_transpose(im) if turned else im
         except (OSError, ValueError, SyntaxError):
             raise BadFileError(
-                path.name, "truncated",
+                safe_name(path.name), "truncated",
                 f"page {index + 1} of the image is damaged (truncated or corrupt): scan it again",
             ) from None
         if frame.mode not in ("RGB", "L"):

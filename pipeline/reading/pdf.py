@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from pipeline.errors import BadFileError
+from pipeline.inbox import safe_name
 from pipeline.models import Word
 from pipeline.reading.lines import assign_lines
 from pipeline.settings import Settings
@@ -18,13 +20,22 @@ from pipeline.settings import Settings
 MIN_OCR_LAYER_CHARS = 50  # a scanned page's own text layer counts from this many characters
 RASTER_DPI_DEFAULT = 300
 RASTER_DPI_RANGE = (150, 400)
+# pdfium is not thread-safe: a batch reads several cases in threads of one process, so every use of
+# it in a process goes through this lock (workers of the reading pool are processes of their own).
+PDFIUM_LOCK = threading.RLock()
 
 
 
 @contextlib.contextmanager
 def open_pdf(path: Path, settings: Settings) -> Iterator[pdfium.PdfDocument]:
-    """Open a PDF, turning every way it can be broken into a BadFileError."""
-    name = path.name
+    """Open a PDF, turning every way it can be broken into a BadFileError; pdfium is held (the
+    lock) while the document is open."""
+    with PDFIUM_LOCK:
+        yield from _open_pdf(path, settings)
+
+
+def _open_pdf(path: Path, settings: Settings) -> Iterator[pdfium.PdfDocument]:
+    name = safe_name(path.name)
     with path.open("rb") as fh:
         fh.seek(max(0, path.stat().st_size - 2048))
         tail = fh.read()
@@ -86,6 +97,11 @@ def text_layer_pages(path: Path, indices: list[int]) -> list[tuple[float, float,
 
     pdfium's text page is read directly: at 1-2 ms a page it is ~50x faster than pdfplumber's
     layout analysis (bench/README.md), which stays in use where tables need its geometry."""
+    with PDFIUM_LOCK:
+        return _text_layer_pages(path, indices)
+
+
+def _text_layer_pages(path: Path, indices: list[int]) -> list[tuple[float, float, list[Word]]]:
     out = []
     doc = pdfium.PdfDocument(str(path))
     try:
@@ -134,6 +150,11 @@ def _words(textpage: pdfium.PdfTextPage, page_height: float) -> list[Word]:
 
 def rasterise(path: Path, index: int, settings: Settings) -> tuple[Image.Image, int]:
     """A scanned page as an image at its scan's own resolution (or 300 dpi), and that dpi."""
+    with PDFIUM_LOCK:
+        return _rasterise(path, index, settings)
+
+
+def _rasterise(path: Path, index: int, settings: Settings) -> tuple[Image.Image, int]:
     doc = pdfium.PdfDocument(str(path))
     try:
         page = doc[index]
@@ -141,7 +162,7 @@ def rasterise(path: Path, index: int, settings: Settings) -> tuple[Image.Image, 
         dpi = _native_dpi(page, width_pt) or RASTER_DPI_DEFAULT
         if width_pt * height_pt * (dpi / 72) ** 2 > settings.max_pixels:
             raise BadFileError(
-                path.name, "too_large",
+                safe_name(path.name), "too_large",
                 f"page {index + 1} is too large to rasterise at {dpi} dpi: "
                 "scan it at a lower resolution, or raise CLAIMS_MAX_PIXELS",
             )
