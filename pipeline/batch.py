@@ -80,6 +80,17 @@ def needs_work(inbox: Path, catalogue: Path | None = None, db: str | None = None
         return bool(todo) or bool(ledger.holders(store, todo))
 
 
+def check(case: CaseResult, store: Store, context: Context, run_id: int) -> int:
+    """A freshly read case with its reviewers' corrections: corrections applied, validated,
+    decided, accepted findings and decisions settled (in place). Returns how many corrections no
+    longer apply (their document is gone)."""
+    corrections = ledger.corrections_of(store, case.case_id)
+    applied = ledger.apply_corrections(case, corrections)
+    decide(case, replace(context, earlier_claims=invoice_lookup(store, run_id, case.case_id)))
+    ledger.settle(case, corrections)
+    return len(applied.stale)
+
+
 @dataclass
 class BatchSummary:
     """What the run did, for the summary table and the run report. Case counts describe every
@@ -178,16 +189,14 @@ class Batch:
     def finish_case(self, case: CaseResult, plan: CasePlan) -> CaseResult:
         """Reviewers' corrections re-applied, then validate, decide and store, with the case's
         files and fingerprint, and the lease released, in one transaction."""
-        if not any(f.code == "processing_failed" for f in case.findings):
-            applied = ledger.apply_corrections(case, ledger.corrections_of(self.store, case.case_id))
-            if applied.stale:
-                self.summary.notices.append(
-                    f"case {case.case_id}: {len(applied.stale)} reviewer correction(s) refer to documents "
-                    "no longer read from its files; they are kept in the store but not applied")
-            lookup = invoice_lookup(self.store, self.run_id, case.case_id)
-            decide(case, replace(self.context, earlier_claims=lookup))
-        else:
+        if any(f.code == "processing_failed" for f in case.findings):
             self.summary.failed += 1
+        else:
+            stale = check(case, self.store, self.context, self.run_id)
+            if stale:
+                self.summary.notices.append(
+                    f"case {case.case_id}: {stale} reviewer correction(s) refer to documents "
+                    "no longer read from its files; they are kept in the store but not applied")
 
         def also(session: Session) -> None:
             ledger.record_inputs(session, case.case_id, self.plan.inbox, plan.files, plan.fingerprint)

@@ -19,7 +19,7 @@ import hashlib
 import os
 import socket
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -50,6 +50,7 @@ from pipeline.tables import CaseResult
 PIPELINE_VERSION = f"ocr{CACHE_VERSION}-rules1"
 LEASE_SECONDS = 300  # a lease not renewed for this long belongs to a dead run
 REVIEW_DECISIONS = ("approved", "rejected")
+TARGETS = ("field", "line_item", "doc_type", "finding", "decision", "document")  # document: an upload
 
 
 # --------------------------------------------------------------------------------------------- schema
@@ -103,7 +104,7 @@ class CorrectionRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.case_id"))
-    target: Mapped[str] = mapped_column(String(16))  # field | line_item | doc_type | decision
+    target: Mapped[str] = mapped_column(String(16))  # field | line_item | doc_type | finding | decision
     doc_id: Mapped[str] = mapped_column(Text, default="")
     source_file: Mapped[str] = mapped_column(Text, default="")  # where the document came from
     pages: Mapped[str] = mapped_column(Text, default="")
@@ -334,7 +335,7 @@ def holders(store: Store, case_ids: Iterable[str]) -> dict[str, LeaseRow]:
 
 @dataclass(frozen=True)
 class Correction:
-    target: str  # field | line_item | doc_type | decision
+    target: str  # field | line_item | doc_type | finding | decision
     doc_id: str = ""
     name: str = ""
     new_value: str = ""
@@ -351,7 +352,7 @@ _ITEM_COLUMNS = ("item_date", "item_name", "quantity", "unit_price", "amount")
 
 
 def add_correction(store: Store, case_id: str, correction: Correction) -> None:
-    if correction.target not in ("field", "line_item", "doc_type", "decision"):
+    if correction.target not in TARGETS:
         raise ValueError(f"unknown correction target {correction.target!r}")
     if correction.target == "line_item" and correction.name not in _ITEM_COLUMNS:
         raise ValueError(f"line items have no column {correction.name!r}")
@@ -379,34 +380,57 @@ class Applied:
 
 
 def apply_corrections(case: CaseResult, corrections: Sequence[Correction]) -> Applied:
-    """Reviewers' corrections on a freshly extracted case, in the order made, before it is
-    decided: a re-run never undoes them. A correction applies to the document of the same id
+    """Reviewers' corrections on a freshly extracted case, before it is decided: a re-run never
+    undoes them. Document types first (the document is extracted again as its new type), then
+    fields and line items in the order made. A correction applies to the document of the same id
     read from the same file and pages; one whose document is gone is kept (in the store) and
-    reported, never applied elsewhere."""
+    reported, never applied elsewhere. Accepted findings and decisions apply after the checks
+    (`settle`)."""
+    from extractors import extract
+
     out = Applied()
-    docs = {d.doc_id: (d, ex) for d, ex in zip(case.documents, case.extractions, strict=True)}
-    for c in corrections:
-        if c.target == "decision":
-            continue
-        hit = docs.get(c.doc_id)
-        moved = hit is not None and bool(c.source_file) and (
-            (hit[0].source_file, hit[0].page_range) != (c.source_file, c.pages))
-        if hit is None or moved:
+    docs = {d.doc_id: i for i, d in enumerate(case.documents)}
+    ordered = ([c for c in corrections if c.target == "doc_type"]
+               + [c for c in corrections if c.target in ("field", "line_item")])
+    for c in ordered:
+        i = docs.get(c.doc_id)
+        doc = case.documents[i] if i is not None else None
+        moved = doc is not None and bool(c.source_file) and (
+            (doc.source_file, doc.page_range) != (c.source_file, c.pages))
+        if doc is None or i is None or moved:
             out.stale.append(c)
             continue
-        doc, ex = hit
+        ex = case.extractions[i]
         if c.target == "doc_type":
             doc.doc_type = c.new_value
+            case.extractions[i] = extract(doc)
         elif c.target == "field":
             ex.fields[c.name] = FieldValue(c.name, c.new_value, c.new_value, 1.0)
         else:
-            item = next((i for i in ex.line_items if i.line_no == c.line_no), None)
+            item = next((it for it in ex.line_items if it.line_no == c.line_no), None)
             if item is None:
                 out.stale.append(c)
                 continue
             setattr(item, c.name, c.new_value)
         out.applied += 1
     return out
+
+
+def finding_key(code: str, field_name: str = "") -> str:
+    """The `name` of a finding's acceptance: its code and the field it points at."""
+    return f"{code}:{field_name}"
+
+
+def settle(case: CaseResult, corrections: Sequence[Correction]) -> None:
+    """After the checks: findings a reviewer accepted are marked (they no longer route the case)
+    and the reviewer's last decision, if any, becomes the case's."""
+    accepted = {(c.name, c.doc_id, c.line_no): c.reason or "accepted"
+                for c in corrections if c.target == "finding"}
+    case.findings = [
+        replace(f, accepted=reason) if (reason := accepted.get(
+            (finding_key(f.code, f.field), f.doc_id, f.line_no))) is not None else f
+        for f in case.findings]
+    case.decision = decision_of(corrections)
 
 
 def decision_of(corrections: Sequence[Correction]) -> str:

@@ -137,3 +137,4 @@ class Finding:
     field: str = ""
     line_no: int | None = None
     source_file: str = ""
+    accepted: str = ""  # a reviewer accepted it, for this reason: it no longer routes the case

@@ -132,6 +132,7 @@ class CaseRow(Base):
     last_run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
     first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # +1 at every save
 
 
 class DocumentRow(Base):
@@ -151,6 +152,25 @@ class DocumentRow(Base):
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
     unreadable: Mapped[bool] = mapped_column(Boolean, default=False)
     n_pages: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PageRow(Base):
+    """The geometry of each page of a document as it was read: boxes of its fields and line items
+    are in this page's coordinates (after turning it upright)."""
+
+    __tablename__ = "pages"
+    __table_args__ = (Index("ix_pages_document_id", "document_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    page_no: Mapped[int] = mapped_column(Integer)  # 1-based inside the source file
+    width: Mapped[float] = mapped_column(Float)
+    height: Mapped[float] = mapped_column(Float)
+    method: Mapped[str] = mapped_column(String(16), default="")  # text_layer | ocr
+    rotation: Mapped[int] = mapped_column(Integer, default=0)
+    skew: Mapped[float] = mapped_column(Float, default=0.0)
+    dpi: Mapped[int] = mapped_column(Integer, default=0)
+    mean_conf: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 class FieldRow(Base):
@@ -215,6 +235,7 @@ class FindingRow(Base):
     line_no: Mapped[int | None] = mapped_column(Integer, nullable=True)
     source_file: Mapped[str] = mapped_column(Text, default="")
     message: Mapped[str] = mapped_column(Text, default="")
+    accepted: Mapped[str] = mapped_column(Text, default="", server_default="")  # a reviewer's reason
 
 
 def _without_nul(value: Any) -> Any:
@@ -488,6 +509,7 @@ class Store:
             row.manifest = dict(case.manifest)
             row.last_run_id = run_id
             row.updated_at = now
+            row.version = (row.version or 0) + 1
             session.flush()  # the case row before rows that refer to it
 
             doc_rows: list[tuple[DocumentRow, Any]] = []
@@ -502,7 +524,13 @@ class Store:
                 doc_rows.append((doc_row, ex))
             session.flush()  # document ids
 
+            docs_by_row = dict(zip((id(r) for r, _ in doc_rows), case.documents, strict=True))
             for doc_row, ex in doc_rows:
+                for page in docs_by_row[id(doc_row)].pages:
+                    session.add(PageRow(
+                        document_id=doc_row.id, page_no=page.page_no, width=float(page.width),
+                        height=float(page.height), method=page.method, rotation=int(page.rotation),
+                        skew=float(page.skew), dpi=int(page.dpi), mean_conf=float(page.mean_conf)))
                 for name, fv in ex.fields.items():
                     session.add(FieldRow(
                         document_id=doc_row.id, name=name, value=fv.value, raw=fv.raw,
@@ -522,7 +550,7 @@ class Store:
                 session.add(FindingRow(
                     case_id=case.case_id, position=position, code=f.code, severity=f.severity,
                     doc_id=f.doc_id, field=f.field, line_no=f.line_no, source_file=f.source_file,
-                    message=f.message,
+                    message=f.message, accepted=f.accepted,
                 ))
             if also is not None:
                 session.flush()
@@ -643,7 +671,8 @@ class Store:
             })
         finding_table: list[dict[str, object]] = [
             {"case_id": f.case_id, "code": f.code, "severity": f.severity, "doc_id": f.doc_id,
-             "field": f.field, "message": f.message, "line_no": f.line_no, "source_file": f.source_file}
+             "field": f.field, "message": f.message, "line_no": f.line_no, "source_file": f.source_file,
+             "accepted": f.accepted}
             for f in finding_rows
         ]
         return {
@@ -679,6 +708,8 @@ class Store:
                 select(FieldRow).where(FieldRow.document_id.in_(doc_pks)).order_by(FieldRow.id)))
             item_rows = list(session.scalars(
                 select(LineItemRow).where(LineItemRow.document_id.in_(doc_pks)).order_by(LineItemRow.id)))
+            page_rows = list(session.scalars(
+                select(PageRow).where(PageRow.document_id.in_(doc_pks)).order_by(PageRow.id)))
             finding_rows = list(session.scalars(
                 select(FindingRow).where(FindingRow.case_id == case_id).order_by(FindingRow.position)))
 
@@ -688,6 +719,11 @@ class Store:
                 "name": fr.name, "value": fr.value, "raw": fr.raw, "conf": fr.conf,
                 "page_no": fr.page_no, "box": _box(fr),
             }
+        pages_of: dict[int, list[dict[str, Any]]] = {}
+        for pr in page_rows:
+            pages_of.setdefault(pr.document_id, []).append({
+                "page_no": pr.page_no, "width": pr.width, "height": pr.height, "method": pr.method,
+                "rotation": pr.rotation, "skew": pr.skew, "dpi": pr.dpi, "mean_conf": pr.mean_conf})
         items_of: dict[int, list[dict[str, Any]]] = {}
         for it in item_rows:
             items_of.setdefault(it.document_id, []).append({
@@ -706,16 +742,19 @@ class Store:
                 "n_documents": c.n_documents, "n_pages": c.n_pages, "manifest": c.manifest or {},
                 "first_run_id": c.first_run_id, "last_run_id": c.last_run_id,
                 "first_seen": _aware(c.first_seen), "updated_at": _aware(c.updated_at),
+                "version": c.version,
             },
             "documents": [
                 {"doc_id": d.doc_id, "position": d.position, "source_file": d.source_file,
                  "pages": d.pages, "doc_type": d.doc_type, "confidence": d.confidence,
                  "unreadable": d.unreadable, "n_pages": d.n_pages,
-                 "fields": fields_of.get(d.id, {}), "line_items": items_of.get(d.id, [])}
+                 "fields": fields_of.get(d.id, {}), "line_items": items_of.get(d.id, []),
+                 "pages_read": pages_of.get(d.id, [])}
                 for d in docs
             ],
             "findings": [
                 {"code": f.code, "severity": f.severity, "message": f.message, "doc_id": f.doc_id,
+                 "accepted": f.accepted,
                  "field": f.field, "line_no": f.line_no, "source_file": f.source_file}
                 for f in finding_rows
             ],
@@ -770,6 +809,7 @@ def _delete_children(session: Session, case_ids: list[str]) -> None:
     doc_pks = select(DocumentRow.id).where(DocumentRow.case_id.in_(case_ids))
     plain = {"synchronize_session": False}  # none of these rows is loaded in the session
     session.execute(delete(FieldRow).where(FieldRow.document_id.in_(doc_pks)), execution_options=plain)
+    session.execute(delete(PageRow).where(PageRow.document_id.in_(doc_pks)), execution_options=plain)
     session.execute(delete(LineItemRow).where(LineItemRow.document_id.in_(doc_pks)),
                     execution_options=plain)
     session.execute(delete(DocumentRow).where(DocumentRow.case_id.in_(case_ids)), execution_options=plain)

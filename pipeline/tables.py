@@ -54,6 +54,7 @@ CASE_COLUMNS: dict[str, str] = {
 FINDING_COLUMNS: dict[str, str] = {
     "case_id": "string", "code": "string", "severity": "string", "doc_id": "string",
     "field": "string", "message": "string", "line_no": "Int64", "source_file": "string",
+    "accepted": "string",
 }
 
 
@@ -70,14 +71,19 @@ class CaseResult:
     claim_type_inferred: bool = False
     findings: list[Finding] = field(default_factory=list)
     total_claimed: str = ""  # the invoice total(s), two decimals
+    decision: str = ""  # a reviewer's final decision: approved | rejected ("" while open)
 
     @property
     def reasons(self) -> list[str]:
-        """The error finding codes, distinct and sorted."""
-        return sorted({f.code for f in self.findings if f.severity == "error"})
+        """The codes of the error findings no reviewer has accepted, distinct and sorted."""
+        return sorted({f.code for f in self.findings if f.severity == "error" and not f.accepted})
 
     @property
     def status(self) -> str:
+        """A reviewer's decision (approved / rejected) when there is one, else the pipeline's:
+        approved with no open error finding, needs_review otherwise."""
+        if self.decision:
+            return self.decision
         return "needs_review" if self.reasons else "approved"
 
     @property
@@ -151,7 +157,7 @@ def findings_frame(cases: Iterable[CaseResult]) -> pd.DataFrame:
         for f in case.findings:
             rows.append({"case_id": case.case_id, "code": f.code, "severity": f.severity,
                          "doc_id": f.doc_id, "field": f.field, "message": f.message,
-                         "line_no": f.line_no, "source_file": f.source_file})
+                         "line_no": f.line_no, "source_file": f.source_file, "accepted": f.accepted})
     return _frame(rows, FINDING_COLUMNS)
 
 

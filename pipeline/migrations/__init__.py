@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 # Every module that defines tables on pipeline.store.Base: what the migrations must create.
-MODEL_MODULES = ("pipeline.store", "pipeline.ledger")
+MODEL_MODULES = ("pipeline.store", "pipeline.ledger", "pipeline.review")
 
 SCRIPT_LOCATION = Path(__file__).resolve().parent
 VERSIONS = SCRIPT_LOCATION / "versions"
