@@ -468,11 +468,12 @@ def _hostile_inbox(root: Path) -> Path:
     return inbox
 
 
-def test_claims_run_over_a_hostile_inbox_finishes_with_every_case(tmp_path: Path) -> None:
+def test_claims_run_over_a_hostile_inbox_finishes_with_every_case(tmp_path: Path, db_url: str) -> None:
+    """On SQLite and on PostgreSQL: names that are not UTF-8, NULs and long names must fit both."""
     inbox = _hostile_inbox(tmp_path)
-    out, db = tmp_path / "out", tmp_path / "claims.db"
+    out = tmp_path / "out"
     env = {**os.environ, "CLAIMS_CACHE_DIR": str(tmp_path / "cache"), "OMP_THREAD_LIMIT": "1"}
-    run = subprocess.run([CLAIMS, "run", str(inbox), "--out", str(out), "--db", f"sqlite:///{db}"],
+    run = subprocess.run([CLAIMS, "run", str(inbox), "--out", str(out), "--db", db_url],
                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr
