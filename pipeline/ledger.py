@@ -406,6 +406,8 @@ def apply_corrections(case: CaseResult, corrections: Sequence[Correction]) -> Ap
             case.extractions[i] = extract(doc)
         elif c.target == "field":
             ex.fields[c.name] = FieldValue(c.name, c.new_value, c.new_value, 1.0)
+            if c.name == "total_amount":  # the reviewer read the page: other readings of it yield
+                ex.table_totals = [c.new_value]
         else:
             item = next((it for it in ex.line_items if it.line_no == c.line_no), None)
             if item is None:
