@@ -128,9 +128,10 @@ def rerun(args: argparse.Namespace) -> None:
     work = Path(tempfile.mkdtemp(prefix="claims-rerun-"))
     url = f"sqlite:///{work / 'claims.db'}"
     first = _run(batch, work / "out", url, None)
-    times = {p.name: p.stat().st_mtime_ns for p in (work / "out").iterdir()}
+    times = {p.name: p.stat().st_mtime_ns for p in (work / "out").iterdir() if p.name != "run-reports"}
     second = _run(batch, work / "out", url, None)
-    untouched = times == {p.name: p.stat().st_mtime_ns for p in (work / "out").iterdir()}
+    untouched = times == {p.name: p.stat().st_mtime_ns for p in (work / "out").iterdir()
+                          if p.name != "run-reports"}
     shutil.rmtree(work, ignore_errors=True)
     save("reliability-rerun", {
         "seed": args.seed, "cases": args.cases, "first_run_s": round(first, 1),

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from pipeline import ledger
 from pipeline.models import Finding
 from pipeline.plan import BatchPlan, CasePlan, plan_batch
+from pipeline.run_report import RunReport, build_report, write_report
 from pipeline.settings import Settings
 from pipeline.store import Store
 from pipeline.tables import CaseResult, write_table
@@ -109,6 +110,8 @@ class BatchSummary:
     seconds: float = 0.0
     tables: list[Path] = field(default_factory=list)  # files written (unchanged ones are not)
     notices: list[str] = field(default_factory=list)
+    report: RunReport | None = None  # the run report, once the run finished (`pipeline.run_report`)
+    report_file: Path | None = None  # where it was written
 
     def count(self, frames: dict[str, pd.DataFrame]) -> None:
         cases, findings = frames["cases"], frames["findings"]
@@ -239,7 +242,7 @@ class Batch:
 
     def finish(self) -> BatchSummary:
         """Export the inbox's cases from the store (files rewritten only where they changed),
-        close the run."""
+        write the run report (`OUT/run-reports/run-<id>.json` and the runs table), close the run."""
         self._stop_heartbeat()
         self.summary.unchanged = self.plan.count("unchanged")
         ids = [p.case_id for p in self.plan.cases]
@@ -247,9 +250,12 @@ class Batch:
         for name in TABLES:
             self.summary.tables += write_table(frames[name], self.out, name, only_if_changed=True)
         self.summary.count(frames)
-        self.store.finish_run(self.run_id, self.summary.processed)
-        self.store.close()
         self.summary.seconds = time.perf_counter() - self.started
+        report = build_report(self.store, self.summary, frames, self.plan.inbox)
+        self.summary.report_file = write_report(report, self.out)
+        self.summary.report = report
+        self.store.finish_run(self.run_id, self.summary.processed, report=report.to_json())
+        self.store.close()
         return self.summary
 
     def abort(self) -> None:

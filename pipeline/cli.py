@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from pipeline.cli_ops import DaskAddressOption, runs, schedule_app
 from pipeline.errors import BadFileError, ClaimsError
 from pipeline.privacy import install_log_filter, mask_numbers
 from pipeline.settings import Settings
@@ -136,6 +137,7 @@ def run(
                             "default: the sample catalogue")] = None,
     db: Annotated[str | None, typer.Option(
         "--db", help="SQLAlchemy URL of the store; default: sqlite file claims.db here")] = None,
+    dask_address: DaskAddressOption = None,
 ) -> None:
     """Process every case folder of INBOX through the Prefect flow and write the four tables into
     OUT. Exits 0 when the batch finished, even with flagged cases."""
@@ -152,19 +154,87 @@ def run(
     summary = run_without_prefect(inbox, out, catalogue, db)
     if summary is None:  # there is work: the Prefect flow
         _quiet_prefect()
-        from pipeline.flow import claims_batch
+        from pipeline.flow import run_batch
 
         install_log_filter()  # Prefect's own handlers too
-        summary = claims_batch(inbox, out, catalogue, db, show_progress=True)
+        summary = run_batch(inbox, out, catalogue, db, show_progress=True, dask_address=dask_address)
     from pipeline.report import summary_table
 
     for notice in summary.notices:
         err.print(f"[yellow]warning[/yellow] {escape(mask_numbers(notice))}", highlight=False)
     Console(stderr=True).print(summary_table(summary))
+    if summary.report_file is not None:
+        err.print(f"run report: {summary.report_file}")
     if summary.tables:
         err.print(f"tables written to {out}")
     else:
         err.print(f"nothing changed: the tables in {out} are up to date")
+
+
+review_cli = typer.Typer(no_args_is_help=True, help="The reviewers' web app.")
+users_cli = typer.Typer(no_args_is_help=True, help="Accounts of the review app.")
+app.add_typer(review_cli, name="review")
+app.add_typer(users_cli, name="users")
+app.add_typer(schedule_app, name="schedule")
+app.command("runs")(runs)
+
+
+@review_cli.command("serve")
+def review_serve(
+    db: Annotated[str | None, typer.Option(
+        "--db", help="SQLAlchemy URL of the store; default: sqlite file claims.db here")] = None,
+    host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="port to listen on")] = 8000,
+    catalogue: Annotated[Path | None, typer.Option(
+        "--catalogue", help="drug catalogue CSV the checks use; default: the sample catalogue")] = None,
+    secret: Annotated[str | None, typer.Option(
+        "--secret", envvar="CLAIMS_REVIEW_SECRET", show_envvar=True,
+        help="secret that signs session cookies (32+ characters); default: one made once and kept "
+             "in .claims-review-secret here")] = None,
+    secure_cookies: Annotated[bool, typer.Option(
+        "--secure-cookies", help="mark the session cookie Secure (when served behind HTTPS)")] = False,
+) -> None:
+    """Serve the reviewers' web app over the store: the queue of flagged cases and the case page
+    (log in with an account made by `claims users add`). Set CLAIMS_CACHE_DIR as for `claims run`,
+    so re-checks read pages from the OCR cache."""
+    import uvicorn
+
+    from review.app import create_app
+    from review.security import SecretError
+    from validators.catalogue import Catalogue, default_catalogue_path
+
+    Catalogue.load(catalogue or default_catalogue_path())  # a bad catalogue stops before serving
+    try:
+        web = create_app(db, catalogue, secret, secure_cookies=secure_cookies)
+    except SecretError as exc:
+        raise BadArgument(str(exc)) from None
+    err.print(f"review app on http://{host}:{port}/ (Ctrl-C stops it)")
+    uvicorn.run(web, host=host, port=port, log_level="warning", server_header=False)
+
+
+@users_cli.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="the login name (letters, digits, _ . @ -)")],
+    role: Annotated[str, typer.Option("--role", help="reviewer or supervisor")] = "reviewer",
+    db: Annotated[str | None, typer.Option(
+        "--db", help="SQLAlchemy URL of the store; default: sqlite file claims.db here")] = None,
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="read the password from the first line of standard input")] = False,
+) -> None:
+    """Add a user of the review app. The password is asked twice (hidden), or read from standard
+    input; it is stored only as a scrypt hash."""
+    from pipeline.review import ROLES, add_user
+    from pipeline.store import Store
+
+    if role not in ROLES:
+        raise BadArgument(f"--role {role!r}: use one of {', '.join(ROLES)}")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with Store.open(db) as store:
+        user = add_user(store, username, password, role)
+    err.print(f"added {user.role} {user.username}")
 
 
 def _quiet_prefect() -> None:

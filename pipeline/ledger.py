@@ -389,23 +389,25 @@ def apply_corrections(case: CaseResult, corrections: Sequence[Correction]) -> Ap
     from extractors import extract
 
     out = Applied()
-    docs = {d.doc_id: i for i, d in enumerate(case.documents)}
+    by_id = {d.doc_id: i for i, d in enumerate(case.documents)}
+    by_place = {(d.source_file, d.page_range): i for i, d in enumerate(case.documents)}
     ordered = ([c for c in corrections if c.target == "doc_type"]
                + [c for c in corrections if c.target in ("field", "line_item")])
     for c in ordered:
-        i = docs.get(c.doc_id)
-        doc = case.documents[i] if i is not None else None
-        moved = doc is not None and bool(c.source_file) and (
-            (doc.source_file, doc.page_range) != (c.source_file, c.pages))
-        if doc is None or i is None or moved:
+        # The document read from the same file and pages (ids are renumbered when a file is added
+        # before it); the id only where the correction recorded no place.
+        i = by_place.get((c.source_file, c.pages)) if c.source_file else by_id.get(c.doc_id)
+        if i is None:
             out.stale.append(c)
             continue
-        ex = case.extractions[i]
+        doc, ex = case.documents[i], case.extractions[i]
         if c.target == "doc_type":
             doc.doc_type = c.new_value
             case.extractions[i] = extract(doc)
         elif c.target == "field":
-            ex.fields[c.name] = FieldValue(c.name, c.new_value, c.new_value, 1.0)
+            old = ex.fields.get(c.name)
+            ex.fields[c.name] = (replace(old, value=c.new_value, conf=1.0) if old is not None
+                                 else FieldValue(c.name, c.new_value, c.new_value, 1.0))
             if c.name == "total_amount":  # the reviewer read the page: other readings of it yield
                 ex.table_totals = [c.new_value]
         else:
@@ -414,6 +416,7 @@ def apply_corrections(case: CaseResult, corrections: Sequence[Correction]) -> Ap
                 out.stale.append(c)
                 continue
             setattr(item, c.name, c.new_value)
+            item.conf = 1.0
         out.applied += 1
     return out
 
@@ -426,11 +429,11 @@ def finding_key(code: str, field_name: str = "") -> str:
 def settle(case: CaseResult, corrections: Sequence[Correction]) -> None:
     """After the checks: findings a reviewer accepted are marked (they no longer route the case)
     and the reviewer's last decision, if any, becomes the case's."""
-    accepted = {(c.name, c.doc_id, c.line_no): c.reason or "accepted"
+    accepted = {(c.name, c.doc_id, c.line_no, c.source_file): c.reason or "accepted"
                 for c in corrections if c.target == "finding"}
     case.findings = [
         replace(f, accepted=reason) if (reason := accepted.get(
-            (finding_key(f.code, f.field), f.doc_id, f.line_no))) is not None else f
+            (finding_key(f.code, f.field), f.doc_id, f.line_no, f.source_file))) is not None else f
         for f in case.findings]
     case.decision = decision_of(corrections)
 

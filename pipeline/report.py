@@ -52,9 +52,11 @@ class BatchProgress:
             if self._bar is not None and self._task is not None:
                 self._bar.advance(self._task)
 
-    def failed(self, case_id: str, error: BaseException) -> None:
-        err.print(f"[red]case {case_id} failed[/red] ({type(error).__name__}); it goes to review, "
-                  "the batch goes on")
+    def failed(self, case_id: str, error: BaseException | str) -> None:
+        """Say that a case failed (`error`: the exception, or where it failed when it was raised
+        elsewhere, e.g. on a Dask worker); never the error's text, which may quote the packet."""
+        what = error if isinstance(error, str) else type(error).__name__
+        err.print(f"[red]case {case_id} failed[/red] ({what}); it goes to review, the batch goes on")
 
 
 def summary_table(summary: BatchSummary) -> Table:

@@ -37,7 +37,7 @@ from pipeline.inbox import case_id_of, scan_inbox
 from pipeline.ledger import CaseInputRow, Correction
 from pipeline.plan import plan_case
 from pipeline.settings import Settings
-from pipeline.store import Base, CaseRow, Store
+from pipeline.store import Base, CaseRow, Store, VersionConflict
 from pipeline.tables import CaseResult
 from validators import Context
 from validators.catalogue import Catalogue, default_catalogue_path
@@ -273,7 +273,7 @@ def _guard(store: Store, case_id: str, user: User, version: int) -> int:
     return run_id
 
 
-def recheck(rc: ReviewContext, case_id: str, run_id: int) -> CaseResult:
+def recheck(rc: ReviewContext, case_id: str, run_id: int, version: int | None = None) -> CaseResult:
     """Read the case again (pages come from the OCR cache), apply every correction, run the
     checks and store the result with its files' fingerprint, in one transaction."""
     folder = case_folder(rc.store, case_id)
@@ -287,7 +287,12 @@ def recheck(rc: ReviewContext, case_id: str, run_id: int) -> CaseResult:
     def also(session: Session) -> None:
         ledger.record_inputs(session, case_id, inbox, plan.files, plan.fingerprint)
 
-    rc.store.save_case(run_id, case, also=also)
+    try:
+        rc.store.save_case(run_id, case, also=also, expect_version=version)
+    except VersionConflict as err:  # another process saved between the check and this save
+        raise Conflict(f"case {case_id} was changed by someone else while your change was being "
+                       f"checked (version {err.expected}, now {err.found}); your change is recorded in the "
+                       "audit but the case shows the other save: reload the case and check it") from None
     return case
 
 
@@ -301,7 +306,7 @@ def correct(rc: ReviewContext, case_id: str, user: User, version: int,
         ledger.add_correction(rc.store, case_id, Correction(
             c.target, c.doc_id, c.name, c.new_value, c.old_value, c.line_no, c.source_file, c.pages,
             c.reason, user.username))
-    return recheck(rc, case_id, run_id)
+    return recheck(rc, case_id, run_id, version)
 
 
 def safe_upload_name(name: str, folder: Path) -> str:
@@ -341,7 +346,7 @@ def add_document(rc: ReviewContext, case_id: str, user: User, version: int, name
     ledger.add_correction(rc.store, case_id, Correction(
         "document", name=target.name, new_value=hashlib.sha256(data).hexdigest(), author=user.username,
         reason="uploaded by a reviewer"))
-    return recheck(rc, case_id, run_id)
+    return recheck(rc, case_id, run_id, version)
 
 
 def decide_case(rc: ReviewContext, case_id: str, user: User, version: int, decision: str,
@@ -353,7 +358,7 @@ def decide_case(rc: ReviewContext, case_id: str, user: User, version: int, decis
     run_id = _guard(rc.store, case_id, user, version)
     ledger.add_correction(rc.store, case_id, Correction("decision", new_value=decision, reason=reason,
                                                         author=user.username))
-    case = recheck(rc, case_id, run_id)
+    case = recheck(rc, case_id, run_id, version)
     release(rc.store, case_id, user)
     return case
 
@@ -367,3 +372,18 @@ def reopen(rc: ReviewContext, case_id: str, user: User, reason: str) -> CaseResu
     ledger.add_correction(rc.store, case_id, Correction("decision", new_value="reopened", reason=reason,
                                                         author=user.username))
     return recheck(rc, case_id, run_id)
+
+
+def document_file(store: Store, case_id: str, source_file: str, settings: Settings | None = None) -> Path:
+    """The file a stored document was read from: the case folder's file whose name (its path
+    inside the folder, as `scan_case` names it) is `source_file`. The name is looked up among the
+    folder's own files, never joined to a path, so a name from a request cannot reach outside the
+    case folder (links leading out of the inbox are not followed either)."""
+    from pipeline.inbox import scan_case
+
+    folder = case_folder(store, case_id)
+    for f in scan_case(folder, settings).files:
+        if f.name == source_file:
+            return f.path
+    raise ReviewError(f"the file {source_file!r} is no longer in the folder of case {case_id}; "
+                      "restore it and run the case again")

@@ -24,8 +24,11 @@ enforce foreign keys.
 from __future__ import annotations
 
 import re
+import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -92,8 +95,25 @@ def default_url(workdir: Path | None = None) -> str:
     return f"sqlite:///{base / DEFAULT_DB_FILE}"
 
 
+class VersionConflict(ClaimsError):
+    """The case was saved by someone else since the version a change was made on."""
+
+    def __init__(self, case_id: str, expected: int, found: int | None) -> None:
+        self.case_id, self.expected, self.found = case_id, expected, found
+        super().__init__(f"case {case_id} changed meanwhile (version {expected}, now {found})")
+
+
 class StoreError(ClaimsError):
-    """The database cannot be opened or used; the message says what to do (never a password)."""
+    """The database cannot be opened or used; the message says what to do (never a password).
+
+    `transient`: the failure may pass by itself (the connection was lost, a lock was not granted in
+    time, the server is restarting), so the same work tried again a few seconds later may succeed;
+    a scheduler retries only these (`pipeline.flow`). False for everything else (a wrong URL, a
+    missing table, a full disk), where trying again cannot help."""
+
+    def __init__(self, message: str, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 # --------------------------------------------------------------------------------------------- schema
@@ -114,6 +134,8 @@ class RunRow(Base):
     n_cases: Mapped[int | None] = mapped_column(Integer, nullable=True)
     owner: Mapped[str] = mapped_column(Text, default="", server_default="")  # host:pid running it
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # the run report (`pipeline.run_report.RunReport.to_json()`), written when the run finishes
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class CaseRow(Base):
@@ -347,6 +369,47 @@ def _unparsed(url: str) -> str:
     return f"{scheme}{sep}***@{url.rsplit('@', 1)[1]}" if sep else f"***@{url.rsplit('@', 1)[1]}"
 
 
+# SQLSTATEs after which the same transaction, tried again, may succeed: serialization failure,
+# deadlock, lock not available (lock_timeout), the server shutting down or starting, too many
+# connections; and class 08, connection exceptions.
+_TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57P01", "57P02", "57P03", "53300"})
+
+
+def _is_transient(exc: BaseException, backend: str = "") -> bool:
+    """Whether a database error may pass by itself: a lost connection, a lock not granted in time,
+    a server restarting. Bad SQL, a missing table, a constraint broken by our data, a full disk or a
+    file that cannot be opened are not: trying again gives the same error.
+
+    `backend`: the URL's backend name (`sqlite`, `postgresql`); a client-server driver's error with
+    no SQL state is a failed connection."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True  # SQLAlchemy saw the connection drop
+    if isinstance(exc, InterfaceError):
+        return True  # the driver's connection is closed or broken
+    orig = exc.orig if isinstance(exc, DBAPIError) else None
+    sqlite_name = str(getattr(orig, "sqlite_errorname", "") or "")
+    if sqlite_name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return True  # another process held the write lock past the busy timeout
+    state = str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
+    if state:
+        return state.startswith("08") or state in _TRANSIENT_SQLSTATES
+    return isinstance(exc, OperationalError) and backend not in ("", "sqlite")
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One run as `claims runs` lists it."""
+
+    id: int
+    inbox: str
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    n_cases: int | None  # cases the run stored
+    owner: str
+    report: dict[str, Any] | None  # `pipeline.run_report.RunReport.to_json()`, once finished
+
+
 def _reason(exc: BaseException) -> str:
     """The driver's own words, first line only (SQLAlchemy adds the SQL and a link)."""
     inner = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
@@ -447,7 +510,8 @@ class Store:
         except (OperationalError, InterfaceError) as exc:
             raise StoreError(
                 f"the database {self.url} failed while {action}: {_redact(_reason(exc), self._url)}; "
-                + _advice(self._url)
+                + _advice(self._url),
+                transient=_is_transient(exc, self._url.get_backend_name()),
             ) from None
 
     def transaction(self, action: str, write: bool = False) -> AbstractContextManager[Session]:
@@ -466,7 +530,9 @@ class Store:
             session.flush()
             return run.id
 
-    def finish_run(self, run_id: int, n_cases: int, status: str = "finished") -> None:
+    def finish_run(self, run_id: int, n_cases: int, status: str = "finished",
+                   report: dict[str, Any] | None = None) -> None:
+        """Record the end of a run: its status, the cases it stored and its report (JSON)."""
         with self._session("recording a run", write=True) as session:
             run = session.get(RunRow, run_id)
             if run is None:
@@ -474,16 +540,31 @@ class Store:
             run.finished_at = _now()
             run.n_cases = n_cases
             run.status = status
+            if report is not None:
+                run.report = report
+
+    def runs(self, limit: int | None = 20) -> list[RunRecord]:
+        """The latest runs, newest first (all of them when `limit` is None)."""
+        query = select(RunRow).order_by(RunRow.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        with self._session("listing the runs") as session:
+            return [RunRecord(r.id, r.inbox, _aware(r.started_at) or _now(), _aware(r.finished_at), r.status,
+                              r.n_cases, r.owner, dict(r.report) if r.report else None)
+                    for r in session.scalars(query)]
 
     # ----------------------------------------------------------------------------------------- cases
 
     def save_case(self, run_id: int, case: CaseResult,
-                  also: Callable[[Session], None] | None = None) -> None:
+                  also: Callable[[Session], None] | None = None,
+                  expect_version: int | None = None) -> None:
         """Store `case` in one transaction, replacing every earlier row of the same case_id.
 
         The case keeps its `first_run_id` and `first_seen`; `last_run_id` becomes `run_id`.
         `also(session)` runs inside the same transaction after the case's rows are written (the
         ledger records the files and releases the lease with them: all or nothing).
+        `expect_version`: save only over that version of the case (compare-and-set); another
+        version raises `VersionConflict` and nothing is written.
         """
         if len(case.documents) != len(case.extractions):
             raise ValueError(f"case {case.case_id}: {len(case.documents)} documents but "
@@ -493,7 +574,9 @@ class Store:
             raise ValueError(f"case {case.case_id}: document ids are not distinct: {doc_ids}")
         now = _now()
         with self._session(f"saving case {case.case_id}", write=True) as session:
-            row = session.get(CaseRow, case.case_id)
+            row = session.get(CaseRow, case.case_id, with_for_update=expect_version is not None)
+            if expect_version is not None and (row.version if row is not None else None) != expect_version:
+                raise VersionConflict(case.case_id, expect_version, row.version if row is not None else None)
             if row is None:
                 row = CaseRow(case_id=case.case_id, first_run_id=run_id, first_seen=now)
                 session.add(row)
@@ -787,7 +870,7 @@ def _sqlite_events(engine: Engine, in_memory: bool) -> None:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
             if not in_memory:
-                cursor.execute("PRAGMA journal_mode=WAL")
+                _wal(cursor)
         finally:
             cursor.close()
 
@@ -795,6 +878,22 @@ def _sqlite_events(engine: Engine, in_memory: bool) -> None:
     def _on_begin(connection: Connection) -> None:
         write = connection.get_execution_options().get("claims_write", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _wal(cursor: Any) -> None:
+    """Switch the file to WAL. The switch needs the file to itself and SQLite does not wait for
+    it as it waits for other locks: a connection opened while another one is migrating a fresh
+    file retries for the busy timeout (the mode is the file's: once one connection set it, it
+    stays)."""
+    deadline = time.monotonic() + SQLITE_BUSY_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _advice(url: URL) -> str:

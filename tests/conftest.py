@@ -10,6 +10,7 @@ of its own on it; the user needs the CREATEDB right). Without PostgreSQL binarie
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,12 @@ import pytest
 from tests.postgres import ExistingServer, LocalServer, PostgresUnavailable, start_server
 
 BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Prefect stops its temporary API server at interpreter exit and logs it to streams pytest
+    has closed by then; the logging module would print a traceback of that about nothing."""
+    logging.raiseExceptions = False
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

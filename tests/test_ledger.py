@@ -87,3 +87,19 @@ def test_the_fingerprint_follows_every_input(tmp_path: Path) -> None:
     f.write_bytes(b"two!")
     (second,) = ledger.input_files([("x.png", f)])
     assert first.sha256 != second.sha256  # a rewritten file is hashed again
+
+
+def test_a_correction_follows_its_document_when_ids_are_renumbered() -> None:
+    """A file added before the corrected one renumbers the documents (an upload by a reviewer):
+    the correction stays with the document read from the same file and pages."""
+    case = clean_case()
+    doc, _ = find(case, "medical_invoice")
+    fix = Correction("field", doc.doc_id, "hospital", "Corrected Hospital", source_file=doc.source_file,
+                     pages=doc.page_range)
+    for n, d in enumerate(case.documents, start=2):  # a new file sorts first: d1 -> d2, ...
+        d.doc_id = f"d{n}"
+    out = ledger.apply_corrections(case, [fix])
+    assert out.stale == []
+    assert find(case, "medical_invoice")[1].fields["hospital"].value == "Corrected Hospital"
+    assert all(ex.fields.get("hospital") is None or ex.fields["hospital"].value != "Corrected Hospital"
+               for d, ex in zip(case.documents, case.extractions, strict=True) if d is not doc)

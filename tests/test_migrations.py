@@ -64,7 +64,8 @@ def revision_of(url: str) -> str | None:
 
 
 # Columns that revisions after 0001 added to the tables of those days.
-LATER_COLUMNS = {"runs": ("owner", "heartbeat_at"), "cases": ("version",), "findings": ("accepted",)}
+LATER_COLUMNS = {"runs": ("owner", "heartbeat_at", "report"), "cases": ("version",),
+                 "findings": ("accepted",)}
 
 
 def legacy_metadata() -> MetaData:

@@ -67,7 +67,7 @@ def updated_at(url: str) -> dict[str, datetime]:
 
 
 def file_times(out: Path) -> dict[str, int]:
-    return {p.name: p.stat().st_mtime_ns for p in sorted(out.iterdir())}
+    return {p.name: p.stat().st_mtime_ns for p in sorted(out.iterdir()) if p.name != "run-reports"}
 
 
 # --- idempotent runs ------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""The reviewers' web app (`claims review serve`): see review/README.md."""
