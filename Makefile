@@ -4,11 +4,11 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd tesseract-ocr-chi-sim \
-	fonts-dejavu-core fonts-liberation fonts-freefont-ttf qpdf python3-venv postgresql
+	fonts-dejavu-core fonts-liberation fonts-freefont-ttf qpdf python3-venv postgresql chromium
 export OMP_THREAD_LIMIT := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: setup apt venv demo test lint bench clean
+.PHONY: setup apt venv demo test lint bench screenshots clean
 
 setup: apt venv
 
@@ -42,6 +42,10 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/run_all.py
+
+# the README's pictures of the review app (docs/screenshots/), taken by its browser test
+screenshots: setup
+	CLAIMS_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_review_browser.py
 
 clean:
 	rm -rf $(VENV) .claims-cache
