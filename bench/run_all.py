@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-for script in ("ocr_quality", "throughput", "classification", "extraction", "receipts", "catalogue",
-               "validation"):
-    print(f"== {script}", flush=True)
-    subprocess.run([sys.executable, "-m", f"bench.{script}"], cwd=HERE.parent, check=True)
+for script, *args in (("ocr_quality",), ("throughput",), ("classification",), ("extraction",),
+                      ("receipts",), ("catalogue",), ("validation",), ("reliability", "faults"),
+                      ("reliability", "rerun"), ("reliability", "scale"), ("scale_out",)):
+    print(f"== {script} {' '.join(args)}", flush=True)
+    subprocess.run([sys.executable, "-m", f"bench.{script}", *args], cwd=HERE.parent, check=True)
