@@ -6,7 +6,6 @@ cache, real SQLite stores."""
 from __future__ import annotations
 
 import copy
-import os
 import pickle
 import shutil
 import socket
@@ -19,6 +18,7 @@ import pytest
 from pipeline.batch import TABLES
 from pipeline.settings import Settings
 from pipeline.store import Store
+from tests.env import ocr_cache_env
 
 DEMO = Path(__file__).resolve().parent.parent / "samples" / "demo"
 CASES = ("S3-0001", "S3-0003", "S3-0004")  # an inpatient with a discharge summary, two others
@@ -28,14 +28,8 @@ CASES = ("S3-0001", "S3-0003", "S3-0004")  # an inpatient with a discharge summa
 def cached(ocr_cache: Path) -> Iterator[Path]:
     """CLAIMS_CACHE_DIR for the module: the flow ships its settings (and so the cache) to the
     workers, which read through it."""
-    old = os.environ.get("CLAIMS_CACHE_DIR")
-    os.environ["CLAIMS_CACHE_DIR"] = str(ocr_cache)
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    yield ocr_cache
-    if old is None:
-        os.environ.pop("CLAIMS_CACHE_DIR", None)
-    else:
-        os.environ["CLAIMS_CACHE_DIR"] = old
+    with ocr_cache_env(ocr_cache):
+        yield ocr_cache
 
 
 @pytest.fixture(scope="module")

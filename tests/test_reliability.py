@@ -24,6 +24,7 @@ from pipeline import ledger
 from pipeline.batch import Batch, BatchSummary, needs_work
 from pipeline.ledger import CaseFileRow, Correction, LeaseRow
 from pipeline.store import CaseRow, RunRow, Store
+from tests.env import ocr_cache_env
 
 DEMO = Path(__file__).resolve().parent.parent / "samples" / "demo"
 CLAIMS = str(Path(sys.executable).parent / "claims")
@@ -33,13 +34,8 @@ TABLES = ("cases", "documents", "line_items", "findings")
 
 @pytest.fixture
 def cached(ocr_cache: Path) -> Iterator[Path]:
-    old = os.environ.get("CLAIMS_CACHE_DIR")
-    os.environ["CLAIMS_CACHE_DIR"] = str(ocr_cache)
-    yield ocr_cache
-    if old is None:
-        del os.environ["CLAIMS_CACHE_DIR"]
-    else:
-        os.environ["CLAIMS_CACHE_DIR"] = old
+    with ocr_cache_env(ocr_cache):
+        yield ocr_cache
 
 
 @pytest.fixture

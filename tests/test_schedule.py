@@ -34,6 +34,7 @@ from pipeline.flow import claims_batch, decide_case, is_transient, retry_if_tran
 from pipeline.run_report import RunReport, report_path
 from pipeline.schedule import ScheduleError, plan_nightly
 from pipeline.store import Store, StoreError
+from tests.env import ocr_cache_env
 from tests.hostile import blank_pdf, truncated_pdf
 
 DEMO = Path(__file__).resolve().parent.parent / "samples" / "demo"
@@ -43,14 +44,8 @@ DEPLOYMENT = "claims-nightly/nightly"
 
 @pytest.fixture(scope="module", autouse=True)
 def cached(ocr_cache: Path) -> Iterator[Path]:
-    old = os.environ.get("CLAIMS_CACHE_DIR")
-    os.environ["CLAIMS_CACHE_DIR"] = str(ocr_cache)
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    yield ocr_cache
-    if old is None:
-        os.environ.pop("CLAIMS_CACHE_DIR", None)
-    else:
-        os.environ["CLAIMS_CACHE_DIR"] = old
+    with ocr_cache_env(ocr_cache):
+        yield ocr_cache
 
 
 def make_inbox(root: Path, cases: tuple[str, ...] = CASES) -> Path:
