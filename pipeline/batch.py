@@ -16,7 +16,6 @@ same case: each holds a lease on its cases in the store, renewed while it works.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections import Counter
@@ -48,10 +47,6 @@ def case_failed(case_id: str, err: BaseException) -> CaseResult:
                       f"The pipeline failed on this case ({type(err).__name__}); nothing was extracted. "
                       "Process the case by hand and report the failure with the run's log.")
     return CaseResult(case_id, findings=[finding])
-
-
-def _invoice_key(number: str) -> str:
-    return re.sub(r"[\s\-]", "", number).upper()
 
 
 def invoice_lookup(store: Store, run_id: int, case_id: str) -> Callable[[str], list[str]]:

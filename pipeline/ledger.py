@@ -20,7 +20,7 @@ import os
 import socket
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import (
@@ -42,7 +42,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from extractors.model import FieldValue
 from pipeline.reading.cache import CACHE_VERSION, file_hash
-from pipeline.store import Base, Store
+from pipeline.store import Base, Store, as_utc, now_utc
 from pipeline.tables import CaseResult
 
 # Bump when extraction or the rules change what a case's result is: every case is then read again
@@ -117,14 +117,6 @@ class CorrectionRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 # ------------------------------------------------------------------------------------- fingerprints
 
 
@@ -136,6 +128,7 @@ class InputFile:
 
 
 _HASHES: dict[tuple[str, int, int, int], str] = {}  # (path, inode, size, mtime_ns) -> sha256
+_HASHES_MAX = 200_000
 
 
 def _content_hash(path: Path) -> tuple[str, int]:
@@ -145,6 +138,8 @@ def _content_hash(path: Path) -> tuple[str, int]:
     key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
     digest = _HASHES.get(key)
     if digest is None:
+        if len(_HASHES) >= _HASHES_MAX:  # a serving process lives for months: forget, re-hash later
+            _HASHES.clear()
         digest = _HASHES[key] = file_hash(path)
     return digest, st.st_size
 
@@ -222,7 +217,7 @@ def known_cases(store: Store, case_ids: Iterable[str]) -> dict[str, KnownCase]:
 def record_inputs(session: Session, case_id: str, inbox: str, files: Sequence[InputFile],
                   fp: str) -> None:
     """Inside the case's save: its files (new, changed, removed) and fingerprint."""
-    now = _now()
+    now = now_utc()
     stored = {r.name: r for r in session.scalars(select(CaseFileRow).where(CaseFileRow.case_id == case_id))}
     current = {f.name: f for f in files}
     for name, f in current.items():
@@ -275,7 +270,7 @@ def claim(store: Store, case_id: str, run_id: int, owner: str,
           seconds: int = LEASE_SECONDS) -> LeaseRow | None:
     """Take the case for this run. Returns None when taken, else the holder's lease (another
     live run has it). An expired lease, or one of a dead process of this host, is taken over."""
-    now = _now()
+    now = now_utc()
     try:
         with store.transaction(f"taking case {case_id}", write=True) as session:
             row = session.get(LeaseRow, case_id, with_for_update=True)
@@ -284,7 +279,7 @@ def claim(store: Store, case_id: str, run_id: int, owner: str,
                                      expires_at=now + timedelta(seconds=seconds)))
                 return None
             mine = row.run_id == run_id and row.owner == owner
-            if not mine and _aware(row.expires_at) > now and not _owner_dead(row.owner):
+            if not mine and as_utc(row.expires_at) > now and not _owner_dead(row.owner):
                 session.expunge(row)
                 return row
             row.run_id, row.owner, row.expires_at = run_id, owner, now + timedelta(seconds=seconds)
@@ -302,7 +297,7 @@ def renew(store: Store, run_id: int, seconds: int = LEASE_SECONDS) -> None:
     """Keep this run's leases alive (a heartbeat)."""
     with store.transaction("renewing leases", write=True) as session:
         session.execute(update(LeaseRow).where(LeaseRow.run_id == run_id)
-                        .values(expires_at=_now() + timedelta(seconds=seconds)))
+                        .values(expires_at=now_utc() + timedelta(seconds=seconds)))
 
 
 def release(session: Session, case_id: str, run_id: int) -> None:
@@ -318,13 +313,13 @@ def release_all(store: Store, run_id: int) -> None:
 def holders(store: Store, case_ids: Iterable[str]) -> dict[str, LeaseRow]:
     """Live leases among these cases."""
     wanted = list(case_ids)
-    now = _now()
+    now = now_utc()
     out: dict[str, LeaseRow] = {}
     with store.transaction("reading leases") as session:
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             for row in session.scalars(select(LeaseRow).where(LeaseRow.case_id.in_(chunk))):
-                if _aware(row.expires_at) > now and not _owner_dead(row.owner):
+                if as_utc(row.expires_at) > now and not _owner_dead(row.owner):
                     session.expunge(row)
                     out[row.case_id] = row
     return out
@@ -361,7 +356,7 @@ def add_correction(store: Store, case_id: str, correction: Correction) -> None:
             case_id=case_id, target=correction.target, doc_id=correction.doc_id,
             source_file=correction.source_file, pages=correction.pages, name=correction.name,
             line_no=correction.line_no, old_value=correction.old_value, new_value=correction.new_value,
-            reason=correction.reason, author=correction.author, created_at=_now()))
+            reason=correction.reason, author=correction.author, created_at=now_utc()))
 
 
 def corrections_of(store: Store, case_id: str) -> list[Correction]:
@@ -369,7 +364,7 @@ def corrections_of(store: Store, case_id: str) -> list[Correction]:
         rows = session.scalars(select(CorrectionRow).where(CorrectionRow.case_id == case_id)
                                .order_by(CorrectionRow.id))
         return [Correction(r.target, r.doc_id, r.name, r.new_value, r.old_value, r.line_no,
-                           r.source_file, r.pages, r.reason, r.author, _aware(r.created_at))
+                           r.source_file, r.pages, r.reason, r.author, as_utc(r.created_at))
                 for r in rows]
 
 

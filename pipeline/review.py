@@ -22,7 +22,7 @@ import hmac
 import os
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import DateTime, Integer, String, Text, delete, select
@@ -37,7 +37,7 @@ from pipeline.inbox import case_id_of, scan_inbox
 from pipeline.ledger import CaseInputRow, Correction
 from pipeline.plan import plan_case
 from pipeline.settings import Settings
-from pipeline.store import Base, CaseRow, Store, VersionConflict
+from pipeline.store import Base, CaseRow, Store, VersionConflict, as_utc, now_utc
 from pipeline.tables import CaseResult
 from validators import Context
 from validators.catalogue import Catalogue, default_catalogue_path
@@ -78,10 +78,6 @@ class ReviewClaimRow(Base):
     case_id: Mapped[str] = mapped_column(Text, primary_key=True)
     username: Mapped[str] = mapped_column(String(64))
     claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 # ---------------------------------------------------------------------------------------------- users
@@ -131,7 +127,7 @@ def add_user(store: Store, username: str, password: str, role: str = "reviewer")
     try:
         with store.transaction("adding a user", write=True) as s:
             s.add(UserRow(username=username, password_hash=hash_password(password), role=role,
-                          created_at=_now()))
+                          created_at=now_utc()))
     except IntegrityError:
         raise ReviewError(f"there is already a user {username!r}") from None
     return User(username, role)
@@ -178,8 +174,7 @@ def queue(store: Store, reason: str | None = None, claim_type: str | None = None
         codes = reasons.split(";") if reasons else []
         if (reason and reason not in codes) or (claim_type and ctype != claim_type):
             continue
-        seen = first_seen if first_seen.tzinfo else first_seen.replace(tzinfo=UTC)
-        out.append(QueueRow(case_id, ctype, codes, seen, taken or ""))
+        out.append(QueueRow(case_id, ctype, codes, as_utc(first_seen), taken or ""))
     return out
 
 
@@ -196,7 +191,7 @@ def take(store: Store, case_id: str, user: User) -> str:
             row = s.get(ReviewClaimRow, case_id)
             if row is not None:
                 return row.username
-            s.add(ReviewClaimRow(case_id=case_id, username=user.username, claimed_at=_now()))
+            s.add(ReviewClaimRow(case_id=case_id, username=user.username, claimed_at=now_utc()))
             return user.username
     except IntegrityError:
         return holder(store, case_id)

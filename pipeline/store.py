@@ -286,15 +286,22 @@ def _strip_nul(_mapper: Mapper[Any], _connection: Connection, row: Any) -> None:
 # -------------------------------------------------------------------------------------------- helpers
 
 
-def _now() -> datetime:
+def now_utc() -> datetime:
+    """The time every row of the store is stamped with."""
     return datetime.now(UTC)
 
 
-def _aware(value: datetime | None) -> datetime | None:
+def as_utc(value: datetime) -> datetime:
     """SQLite hands timestamps back without a zone; they were written in UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _now() -> datetime:
+    return now_utc()
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return as_utc(value) if value is not None else None
 
 
 def _box_columns(box: Box | None) -> dict[str, float | None]:
