@@ -26,6 +26,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from extractors.field_values import canonical_address, canonical_organisation
 from extractors.model import Box, FieldValue
 from extractors.normalise import (
     find_amounts,
@@ -38,8 +39,12 @@ from extractors.normalise import (
 from pipeline.models import Document, Page
 
 DATA = Path(__file__).resolve().parent / "data" / "fields.toml"
-KINDS = frozenset({"name", "id", "date", "amount", "code", "account", "gender", "text", "region"})
+KINDS = frozenset({"name", "id", "date", "amount", "code", "account", "gender", "text", "region",
+                   "address", "org"})
+DIGIT_KINDS = frozenset({"id", "date", "amount", "code", "account"})
+LONG_KINDS = frozenset({"text", "address", "org"})  # values that may run over gaps and lines
 GAP = 1.1  # a gap wider than this many word heights separates columns
+RUN_ON = 2.5  # a long text value runs on over a gap up to this many word heights
 _NUMBER_TOKENS = frozenset({"no", "number", "num", "nr", "#", "n°", "nº", "no.#"})
 _STRIP = ":：.,;()[]{}*\"'|_-–—/"
 
@@ -59,11 +64,16 @@ class FieldConfig:
     hospital_keywords: tuple[str, ...]
     title_words: frozenset[str]
     top_fraction: float
+    address_units: frozenset[str] = frozenset()
+    address_ends: frozenset[str] = frozenset()
+    number_words: frozenset[str] = frozenset()
+    org_abbreviations: frozenset[str] = frozenset()
 
 
 def label_tokens(text: str) -> tuple[str, ...]:
     """A label as comparison tokens: lower case, no punctuation, number words as "no"."""
     out = []
+    text = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", text)  # words run together: "CardNumber"
     for raw in text.replace("#", " # ").split():
         tok = raw.lower().strip(_STRIP) if raw != "#" else "#"
         if tok.endswith("'s"):
@@ -112,12 +122,21 @@ def load_config(path: Path = DATA) -> FieldConfig:
     others = tuple(Label("", label_tokens(s), 2)
                    for s in _str_list(raw["other_labels"]["labels"], "other_labels"))
     head = raw["hospital_heading"]
+    address, org = raw.get("address", {}), raw.get("organisation", {})
+
+    def lower_set(table: dict, key: str, where: str) -> frozenset[str]:
+        return frozenset(w.lower() for w in _str_list(table.get(key, []) or [], where))
+
     return FieldConfig(
         types=types, kinds=kinds,
         labels={t: _type_labels(t, names, raw["labels"]) + others for t, names in types.items()},
         hospital_keywords=tuple(_str_list(head["keywords"], "hospital_heading.keywords")),
         title_words=frozenset(w.lower() for w in _str_list(head["title_words"], "title_words")),
         top_fraction=float(head["top_fraction"]),
+        address_units=lower_set(address, "unit_words", "address.unit_words"),
+        address_ends=lower_set(address, "component_ends", "address.component_ends"),
+        number_words=lower_set(address, "number_words", "address.number_words"),
+        org_abbreviations=lower_set(org, "abbreviations", "organisation.abbreviations"),
     )
 
 
@@ -302,16 +321,25 @@ def _is_label_start(line: Line, i: int) -> bool:
     return i == 0 or line.seg[i] != line.seg[i - 1] or line.toks[i - 1].colon
 
 
+def _inline_label(line: Line, hit: Hit) -> bool:
+    """A label inside a run of words (two cells OCR ran together): a field's label of two words
+    or more, spelled exactly, with a number right after it ("... Hospital Admitted on 2025/4/17")."""
+    return (bool(hit.label.field) and len(hit.label.tokens) >= 2 and hit.score == 1.0
+            and hit.end < len(line.toks) and line.toks[hit.end].text[:1].isdigit())
+
+
 def line_hits(line: Line, labels: tuple[Label, ...]) -> list[Hit]:
-    """The labels on a line, left to right: each begins a segment (or follows a colon) or ends
-    with a colon; where several labels fit, the longest, then the best matched, wins."""
+    """The labels on a line, left to right: each begins a segment (or follows a colon), ends
+    with a colon or is an inline label; where several labels fit, the longest, then the best
+    matched, wins."""
     found: list[Hit] = []
     index = _by_length(labels)
     for i, tok in enumerate(line.toks):
         if not tok.norm:
             continue
         hits = [h for lb in _plausible(line, i, index) if (h := _match_at(line, i, lb))]
-        hits = [h for h in hits if _is_label_start(line, i) or line.toks[h.end - 1].colon]
+        hits = [h for h in hits if _is_label_start(line, i) or line.toks[h.end - 1].colon
+                or _inline_label(line, h)]
         if hits:
             found.append(max(hits, key=lambda h: (h.end - h.start, h.score, -h.label.rank)))
     chosen: list[Hit] = []
@@ -332,6 +360,7 @@ def _clean_text(text: str) -> str:
 
 
 def _code(text: str) -> str | None:
+    text = text.strip("\\‘’'\"`()[]{}<>")  # OCR debris at the edges, as in "\V99489557"
     raw = re.sub(r"[\s\-.:/]", "", text).upper().replace("$", "S")
     m = re.fullmatch(r"([A-Z]{0,3})([0-9A-Z]+)", raw)
     if not m:
@@ -351,7 +380,8 @@ def _name(text: str) -> str | None:
     return normalise_name(" ".join(parts))
 
 
-def parse_kind(kind: str, text: str, last: bool = False) -> str | None:
+def parse_kind(kind: str, text: str, last: bool = False, config: FieldConfig | None = None
+               ) -> str | None:
     """A value of `kind` in `text`, normalised, or None when the text is not one."""
     text = _clean_text(text)
     if not text:
@@ -377,9 +407,20 @@ def parse_kind(kind: str, text: str, last: bool = False) -> str | None:
     if kind == "account":
         digits = re.sub(r"[\s\-]", "", fix_digits(text))
         return digits if re.fullmatch(r"\d{8,30}", digits) else None
-    if kind in ("text", "region"):
+    if kind in ("text", "region", "address", "org"):
         text = _trim_junk(text)
-    return text if sum(c.isalpha() for c in text) >= 2 else None
+    if sum(c.isalpha() for c in text) < 2:
+        return None
+    config = config or CONFIG
+    if kind == "address":
+        return canonical_address(text, config.address_units, config.address_ends,
+                                 config.number_words)
+    if kind == "org":
+        return canonical_organisation(text, config.org_abbreviations)
+    return text
+
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 
 
 def _trim_junk(text: str) -> str:
@@ -391,6 +432,8 @@ def _trim_junk(text: str) -> str:
     while len(words) > 1 and len(words[0]) == 1 and not words[0].isalnum():
         words.pop(0)
     out = " ".join(words).strip("—–-_~ ")
+    out = re.sub(r"^[^\w(\[]+(?=[A-Za-z])", "", out)  # a symbol stuck to its start: "§Anfu"
+    out = out.translate(_QUOTES)  # one apostrophe: "People’s" -> "People's"
     if out.endswith(")") and "(" not in out:
         out = out[:-1]
     return out
@@ -428,11 +471,16 @@ def _right_of(line: Line, hit: Hit, hits: list[Hit], kind: str) -> list[Tok]:
     if kind == "amount":
         return line.toks[hit.end:stop]
     toks = _segment(line, hit.end, stop)
-    if kind == "text":  # long values: OCR opens gaps inside them; run on to the next label
-        for t in line.toks[hit.end + len(toks):stop]:
-            if t.left - toks[-1].right > 6 * line.height:
+    if kind in LONG_KINDS:
+        # Long values: OCR opens gaps inside them; run on over a gap of a few letters, but not
+        # into a segment that holds a label of its own ("Clerk:") or a date.
+        j = hit.end + len(toks)
+        while j < stop and line.toks[j].left - toks[-1].right <= RUN_ON * line.height:
+            seg = _segment(line, j, stop)
+            if any(t.colon for t in seg) or find_dates(" ".join(t.text for t in seg)):
                 break
-            toks.append(t)
+            toks += seg
+            j += len(seg)
     return toks
 
 
@@ -446,8 +494,11 @@ def _below(lines: list[Line], li: int, hit: Hit, labels: tuple[Label, ...]
         below = lines[lj]
         if below.top - line.bottom > 2.2 * h:
             return None
-        idx = [j for j, t in enumerate(below.toks) if left - 1.5 * h <= t.left <= right + 0.5 * h
-               and not (j and below.seg[j] == below.seg[j - 1])]
+        hb = max(h, below.height)  # labels are often printed smaller than their values
+        # a segment's start under the label, or a word right under its start (columns that
+        # OCR ran together)
+        idx = [j for j, t in enumerate(below.toks) if left - 1.5 * hb <= t.left <= right + 0.5 * hb
+               and (not (j and below.seg[j] == below.seg[j - 1]) or abs(t.left - left) < 0.5 * hb)]
         if not idx:
             continue
         j = idx[0]
@@ -466,23 +517,31 @@ def _is_column(lines: list[Line], lj: int, toks: list[Tok], kind: str) -> bool:
     return bool(under) and parse_kind(kind, under[0].text) is not None
 
 
+def _label_set_off(line: Line, hit: Hit) -> bool:
+    """Whether a label stands apart from what follows it: a colon, a column gap, or nothing
+    after it ("No. 12 Binhe Road" opens an address line; "No.:" or "No." alone is a label)."""
+    return (line.toks[hit.end - 1].colon or hit.end == len(line.toks)
+            or line.seg[hit.end] != line.seg[hit.end - 1])
+
+
 def _continuation(lines: list[Line], lj: int, toks: list[Tok], labels: tuple[Label, ...],
-                  region_left: float) -> list[list[Tok]]:
-    """Lines a long text value wrapped onto: aligned under its start, nothing to their left in
-    the field's column, no label."""
+                  region_left: float, label_tail: int = -1) -> list[list[Tok]]:
+    """Lines a long text value wrapped onto (up to three): close under the line before, aligned
+    under the value's start, nothing to their left in the field's column (but on line
+    `label_tail`, the rest of a label wrapped in its cell), no label set off as one."""
     out: list[list[Tok]] = []
     prev = lines[lj]
-    start = toks[0].left
-    for ln in lines[lj + 1:lj + 3]:
-        h = ln.height
-        if ln.top - prev.bottom > 0.9 * h:
+    start = next((t.left for t in toks if re.search(r"[^\W_]", t.text)), toks[0].left)
+    for n, ln in enumerate(lines[lj + 1:lj + 4], lj + 1):
+        h = max(ln.height, prev.height)
+        if ln.top - prev.bottom > 1.3 * h:
             break
-        idx = [j for j, t in enumerate(ln.toks) if abs(t.left - start) <= 1.0 * h]
-        if not idx or any(region_left - 0.5 * h <= t.left and t.right < start - 0.5 * h
-                          for t in ln.toks):
+        idx = [j for j, t in enumerate(ln.toks) if abs(t.left - start) <= 1.0 * ln.height]
+        left = [t for t in ln.toks if region_left - 0.5 * h <= t.left and t.right < start - 0.2 * h]
+        if not idx or (left and n != label_tail):
             break
         j = idx[0]
-        if any(hh.start == j for hh in line_hits(ln, labels)):
+        if any(hh.start == j and _label_set_off(ln, hh) for hh in line_hits(ln, labels)):
             break
         out.append(_segment(ln, j, len(ln.toks)))
         prev = ln
@@ -501,22 +560,34 @@ def _label_candidates(doc: Document, config: FieldConfig) -> Iterator[tuple[str,
             for hit in hits:
                 if not hit.label.field:
                     continue
-                found = _label_value(lines, li, hit, hits, config, labels)
+                found = _label_value(lines, li, hit, hits, config, labels, hit in wrapped)
                 if found:
                     value, toks = found
                     # "Label value" in one run without a colon is weak evidence ("Inpatient
                     # Invoice" is a title, not a patient): exact labels only, tried last.
+                    # Values with digits (numbers, dates, amounts) do not follow titles: their
+                    # labels may sit in any column.
                     weak = not _set_off(line, hit, toks)
-                    if weak and (hit.score < 1.0 or max(line.seg) > 1):
+                    digits = config.kinds[hit.label.field] in DIGIT_KINDS
+                    if weak and (hit.score < 1.0 or (max(line.seg) > 1 and not digits)):
                         continue
                     weight = hit.score * (1.0 if hit.label.rank < 2 else 0.9)
                     fv = _field_value(hit.label.field, value, toks, page, weight)
                     yield hit.label.field, Candidate(fv, (0, weak, hit.label.rank, pi, li, hit.start))
 
 
+def _is_whole_label(toks: list[Tok], labels: tuple[Label, ...]) -> bool:
+    """Whether the tokens spell one label exactly."""
+    alone = _line(list(toks))
+    alone.seg = [0] * len(toks)
+    return any(h.start == 0 and h.end == len(toks) and h.score == 1.0
+               for h in line_hits(alone, labels))
+
+
 def _wrapped_labels(lines: list[Line], li: int, labels: tuple[Label, ...]) -> list[Hit]:
     """Labels wrapped in a narrow grid cell ("Date of" above "Admission"), as hits on the
-    first line: a segment completed by the segment right under it into a longer label."""
+    first line: a segment (up to its colon) that is no label on its own, completed by the
+    segment right under it into a longer label."""
     if li + 1 >= len(lines):
         return []
     line, nxt = lines[li], lines[li + 1]
@@ -527,6 +598,9 @@ def _wrapped_labels(lines: list[Line], li: int, labels: tuple[Label, ...]) -> li
         if j and line.seg[j] == line.seg[j - 1]:
             continue
         head = _segment(line, j, len(line.toks))
+        head = head[:next((n + 1 for n, t in enumerate(head) if t.colon), len(head))]
+        if _is_whole_label(head, labels):
+            continue  # "Social Security No." above "Card No": two labels, not one
         under = [k for k, t in enumerate(nxt.toks) if abs(t.left - head[0].left) < 0.6 * line.height
                  and not (k and nxt.seg[k] == nxt.seg[k - 1])]
         if not under or any(re.search(r"\d", t.text) for t in head) or len(head) > 4:
@@ -548,7 +622,8 @@ def _set_off(line: Line, hit: Hit, toks: list[Tok]) -> bool:
 
 
 def _label_value(lines: list[Line], li: int, hit: Hit, hits: list[Hit], config: FieldConfig,
-                 labels: tuple[Label, ...]) -> tuple[str, list[Tok]] | None:
+                 labels: tuple[Label, ...], wrapped: bool = False
+                 ) -> tuple[str, list[Tok]] | None:
     name = hit.label.field
     kind = config.kinds[name]
     line = lines[li]
@@ -561,12 +636,17 @@ def _label_value(lines: list[Line], li: int, hit: Hit, hits: list[Hit], config: 
         lj, toks = found
         if not toks or _is_column(lines, lj, toks, kind):
             return None
+    if kind in LONG_KINDS:
+        # A date ends a name or an address: it is the next column's value, run together.
+        cut = next((n for n, t in enumerate(toks) if n and find_dates(t.text)), None)
+        if cut is not None:
+            toks = toks[:cut]
+        else:
+            tail = li + 1 if wrapped and lj == li else -1
+            for more in _continuation(lines, lj, toks, labels, line.toks[hit.start].left, tail):
+                toks = toks + more
     text = " ".join(t.text for t in toks)
-    if kind == "text":
-        for more in _continuation(lines, lj, toks, labels, line.toks[hit.start].left):
-            text = f"{text} {' '.join(t.text for t in more)}"
-            toks = toks + more
-    value = parse_kind(kind, text, last=name == "valid_until")
+    value = parse_kind(kind, text, last=name == "valid_until", config=config)
     return (value, toks) if value else None
 
 
@@ -635,6 +715,29 @@ def _hospital_heading(doc: Document, config: FieldConfig) -> Iterator[tuple[str,
                     return
 
 
+def _letterhead(doc: Document, config: FieldConfig, found: FieldValue) -> FieldValue:
+    """An organisation's name as its letterhead prints it, where the heading of the first page
+    is the name found by its label read better: the label's value cut short (its words begin
+    the heading) or read with less confidence and near the heading in spelling."""
+    page = doc.pages[0]
+    want = found.value.casefold()
+    for line in page_lines(page):
+        if line.top > config.top_fraction * page.height:
+            break
+        for j in range(len(line.toks)):
+            if j and line.seg[j] == line.seg[j - 1]:
+                continue
+            toks = _segment(line, j, len(line.toks))
+            value = parse_kind("org", " ".join(t.text for t in toks), config=config)
+            if not value or value.casefold() == want:
+                continue
+            conf = sum(t.conf for t in toks) / len(toks)
+            longer = value.casefold().split()[:len(want.split())] == want.split()
+            if longer or (fuzz.ratio(value.casefold(), want) >= 70 and conf > found.conf):
+                return _field_value(found.name, value, toks, page, 0.9)
+    return found
+
+
 def _keep_best(best: dict[str, Candidate], source: Iterator[tuple[str, Candidate]],
                wanted: tuple[str, ...]) -> None:
     for name, cand in source:
@@ -662,4 +765,7 @@ def extract_fields(doc: Document, config: FieldConfig = CONFIG) -> dict[str, Fie
         _keep_best(best, source, wanted)
     if "birth_date" in wanted and "birth_date" not in best and "id_number" in best:
         _keep_best(best, _birth_date_fallback(doc, best["id_number"].value.value), wanted)
+    for name, cand in best.items():
+        if config.kinds[name] == "org":
+            cand.value = _letterhead(doc, config, cand.value)
     return {name: best[name].value for name in wanted if name in best}

@@ -23,6 +23,7 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from extractors.item_names import clean_name
 from extractors.model import Box, LineItem
 from extractors.normalise import parse_date
 from extractors.table_layout import (
@@ -219,6 +220,9 @@ def _numbers_by_position(d: _Draft) -> dict[str, str] | None:
     return dict(zip(("amount", "price", "qty"), reversed(tokens), strict=False))
 
 
+UNPROVEN_LINE = 0.5  # the confidence of a line that does not add up is its words' times this
+
+
 def _item(d: _Draft, line_no: int, ocr: bool) -> LineItem:
     by_position = _numbers_by_position(d)
     if by_position is not None:
@@ -235,11 +239,11 @@ def _item(d: _Draft, line_no: int, ocr: bool) -> LineItem:
     if reading.repaired:
         conf *= 0.75
     elif not reading.consistent and not (q == 1 and p == a):
-        conf *= 0.5
+        conf *= UNPROVEN_LINE
     name = " ".join([_text(d.cells, "name"), *d.name_parts]).strip()
     return LineItem(
         line_no=line_no,
-        item_name=" ".join(name.split()),
+        item_name=clean_name(name) if ocr else " ".join(name.split()),
         quantity=quantity(q) if q is not None else "",
         unit_price=money(p) if p is not None else "",
         amount=money(a) if a is not None else "",

@@ -40,9 +40,12 @@ _DATE_PATTERNS = [
     # 2026-03-14, 2026/3/14, 2026.03.14, 2026年3月14日
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)" + r"\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*"
                r"(?P<d>\d{1,2})(?:\s*日)?(?!\d)"),
-    # 14/03/2026, 14-03-2026, 14.03.26
+    # 14/03/2026, 14-03-2026, 14.03.26 (a two-digit year only with one separator: "6/ 1.98" is an
+    # amount after a rate, not a date)
     re.compile(r"(?<![\d.])(?P<a>\d{1,2})" + _SEP + r"(?P<b>\d{1,2})" + _SEP
-               + r"(?P<y>(?:19|20)?\d\d)(?![\d])"),
+               + r"(?P<y>(?:19|20)\d\d)(?![\d])"),
+    re.compile(r"(?<![\d.])(?P<a>\d{1,2})\s*(?P<sep>[-/.])\s*(?P<b>\d{1,2})\s*(?P=sep)\s*"
+               r"(?P<y>\d\d)(?![\d])"),
     # March 14, 2026 / Mar 14 2026
     re.compile(r"(?i)(?<![a-z])" + _MONTH
                + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s*(?P<y>(?:19|20)\d\d)(?!\d)"),
@@ -59,8 +62,15 @@ _NUMBERISH = re.compile(r"(?<![A-Za-z])[0-9OoDQlIi|SsBZzg][0-9OoDQlIi|SsBZzg.,:/
                         r"(?![A-Za-z])")
 
 
+# "§" is how tesseract reads a "5" in some receipt fonts; undone only where it opens an amount with
+# decimals ("§.30", "1§.90"), so a section sign before a number ("§ 12", "§12") stays.
+_SECTION_FIVE = re.compile(r"(?<![A-Za-z])§(?=\d*[.,]\d\d(?!\d))")
+
+
 def fix_digits(text: str) -> str:
-    """Undo letter-for-digit slips inside tokens that are mostly digits ("2O26" -> "2026")."""
+    """Undo letter-for-digit slips inside tokens that are mostly digits ("2O26" -> "2026", "§.30"
+    -> "5.30"). The result has the length of `text`, so spans found in it hold for `text`."""
+    text = _SECTION_FIVE.sub("5", text)
 
     def fix(m: re.Match[str]) -> str:
         token = m.group(0)
@@ -81,8 +91,11 @@ def _valid(y: int, m: int, d: int) -> str | None:
 
 
 def _year(text: str) -> int:
+    """A printed year in full; two digits are read 1970..2069 ("98" -> 1998, "18" -> 2018)."""
     y = int(text)
-    return y + 2000 if y < 100 else y
+    if y >= 100:
+        return y
+    return y + 2000 if y < 70 else y + 1900
 
 
 def _match_date(m: re.Match[str]) -> str | None:

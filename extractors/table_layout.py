@@ -7,10 +7,11 @@ cells of the rows below go to the column whose band they overlap (or the nearest
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
@@ -162,13 +163,26 @@ def is_rule_residue(text: str) -> bool:
     return bool(text) and all(c in _RULE_MARKS for c in text)
 
 
+def _letter_i(bar: Word, words: list[Word], height: float) -> bool:
+    """A "|" that is OCR's capital I ("Level | nursing care", "Troponin |"): of text height, a word
+    space after a word that ends in a letter on its line. A ruling is taller, or stands apart."""
+    if bar.text != "|" or bar.height > 1.2 * height:
+        return False
+    centre = bar.top + bar.height / 2
+    return any(abs(w.top + w.height / 2 - centre) < 0.4 * height and w.text[-1:].isalpha()
+               and 0 <= bar.left - w.right <= 0.6 * height for w in words)
+
+
 def visual_rows(words: list[Word]) -> list[Row]:
     """Words grouped into rows by their vertical centres, top to bottom, each left to right;
-    leftovers of table rules are not words."""
-    words = [w for w in words if not is_rule_residue(w.text)]
+    leftovers of table rules are not words, a "|" that is a letter I is one."""
     if not words:
         return []
     height = statistics.median(w.height for w in words)
+    words = [replace(w, text="I") if _letter_i(w, words, height) else w for w in words
+             if not is_rule_residue(w.text) or _letter_i(w, words, height)]
+    if not words:
+        return []
     rows: list[tuple[float, list[Word]]] = []
     for w in sorted(words, key=lambda w: w.top + w.height / 2):
         centre = w.top + w.height / 2
@@ -229,20 +243,21 @@ _AMOUNT_LIKE = re.compile(r"\d[.,]\d\d|\d{4}")
 def header_columns(row: Row, vocab: Vocabulary) -> list[Column] | None:
     """The columns of `row` when it is a header row: most of its words are column headers, with
     a name or amount column among at least three (two when it is just name and amount)."""
-    words = row.words
-    if any(_AMOUNT_LIKE.search(w.text) for w in words):
+    if any(_AMOUNT_LIKE.search(w.text) for w in row.words):
         return None  # a header has no amounts in it
+    # Punctuation-only words ("/" of "Drug / Service", "|" of a ruling) are not header words.
+    words = [w for w in row.words if norm(w.text) and w.text != "I"]
     normed = [norm(w.text) for w in words]
     found: list[Column] = []
-    unmatched: list[Word] = []
+    unmatched: list[list[Word]] = []  # runs of consecutive words that are no column header
     matched = i = 0
     while i < len(words):
-        if not normed[i]:
-            i += 1
-            continue
         hit = match_phrase(normed, i, vocab.columns)
         if hit is None:
-            unmatched.append(words[i])
+            if unmatched and unmatched[-1][-1] is words[i - 1]:
+                unmatched[-1].append(words[i])
+            else:
+                unmatched.append([words[i]])
             i += 1
             continue
         key, n = hit
@@ -253,15 +268,13 @@ def header_columns(row: Row, vocab: Vocabulary) -> list[Column] | None:
             found.append(Column(key, span[0].left, max(w.right for w in span)))
         matched += n
         i += n
-    if len(unmatched) == 1 and len(found) >= 3 and all(c.key != "name" for c in found):
-        # One header word OCR garbled ("tem" for "Item") where the name column should be: the
-        # item name is the one column a line-item table cannot lack.
-        w = unmatched[0]
-        found.append(Column("name", w.left, w.right))
+    if len(found) >= 3 and all(c.key != "name" for c in found):
+        name, runs = _lost_name_column(found, unmatched)
+        found.append(name)
         found.sort(key=lambda c: c.left)
-        matched += 1
+        matched += runs
     keys = {c.key for c in found}
-    content = sum(1 for t in normed if t)
+    content = len(normed)
     if matched < 0.75 * content or ("amount" not in keys and "price" not in keys):
         return None
     if len(keys) >= 3 or (keys == {"name", "amount"} and matched == content):
@@ -269,11 +282,33 @@ def header_columns(row: Row, vocab: Vocabulary) -> list[Column] | None:
     return None
 
 
+TEXT_KEYS = ("name", "category", "unit", "spec")
+
+
+def _lost_name_column(found: list[Column], unmatched: list[list[Word]]) -> tuple[Column, int]:
+    """The name column of a header whose name header OCR garbled ("tem", "Ite Nase") or lost:
+    the item name is the one column a line-item table cannot lack, and the widest, so it is the
+    widest gap between the known columns (or after the last). A garbled header word at the start
+    of that gap gives its left edge. Returns the column and the number of header words it
+    explains."""
+    cols = sorted(found, key=lambda c: c.left)
+    gaps = [(b.left - a.right, a.right, b.left) for a, b in itertools.pairwise(cols)]
+    gaps += [(cols[0].left - run[0].left, run[0].left, cols[0].left) for run in unmatched[:1]
+             if run[-1].right < cols[0].left]  # a garbled header before the first known column
+    _, start, end = max(gaps)
+    for run in unmatched:
+        if start <= run[0].left < (start + end) / 2:
+            return Column("name", run[0].left, max(w.right for w in run)), len(run)
+    return Column("name", start + 1, start + (end - start) / 2), 0
+
+
 def assign(row: Row, columns: list[Column]) -> dict[str, list[Cell]]:
-    """The row's cells by column key: the band a cell overlaps most, else the nearest band; a
-    text cell next to a text cell continues it (a name with wide word spaces)."""
+    """The row's cells by column key: the band a cell overlaps most; else the text column of the
+    cell before it when that cell is nearer than any band (a left-aligned name runs on past its
+    short header: "Glibenclamide Tablets  2.5mg"), else the nearest band."""
     out: dict[str, list[Cell]] = {}
     prev_key = ""
+    prev: Cell | None = None
     for cell in row.cells:
         best, overlap = "", 0.0
         for col in columns:
@@ -281,13 +316,16 @@ def assign(row: Row, columns: list[Column]) -> dict[str, list[Cell]]:
             if ov > overlap:
                 best, overlap = col.key, ov
         if not best:
-            if prev_key in ("name", "category", "unit", "spec") and not _numberish(cell.text):
-                best = prev_key
-            else:
-                centre = (cell.left + cell.right) / 2
-                best = min(columns, key=lambda c: _distance(cell, c, centre)).key
+            centre = (cell.left + cell.right) / 2
+            nearest = min(columns, key=lambda c: _distance(cell, c, centre))
+            best = nearest.key
+            if prev is not None and prev_key in TEXT_KEYS:
+                gap = cell.left - prev.right
+                if gap < _distance(cell, nearest, centre) or (
+                        not _numberish(cell.text) and nearest.key not in NUMERIC):
+                    best = prev_key
         out.setdefault(best, []).append(cell)
-        prev_key = best
+        prev_key, prev = best, cell
     return out
 
 

@@ -31,7 +31,7 @@ class Number:
 def read_number(text: str) -> Number:
     """The number in a cell ("¥1,234.56", "CNY 12.30", "l2.3O", "1.234,56", "2")."""
     cleaned = _CURRENCY.sub(" ", fix_digits(text)).strip()
-    cleaned = re.sub(r"(?<=\d)[°'`:;*~^](?=\d\d(?!\d))", ".", cleaned)  # "51°25": a smudged point
+    cleaned = re.sub(r"(?<=\d)[°'`:;*~^-](?=\d\d(?!\d))", ".", cleaned)  # "51°25", "46-35": a smudged point
     if re.fullmatch(r"[\dOoDQlIi|SsBZzg.,\s-]+", cleaned):
         cleaned = cleaned.translate(DIGIT_SLIPS)
     m = _CORE.search(cleaned)
@@ -80,6 +80,8 @@ def variants(raw: str, decimals: int) -> set[Decimal]:
     digits = raw.replace(",", "")
     if "." not in digits and decimals and len(digits) > decimals:
         out.add(Decimal(digits[:-decimals] + "." + digits[-decimals:]))
+        if len(digits) > decimals + 1:  # the point read as a digit ("5272" for "5.72")
+            out.add(_dec(digits[:-decimals - 1] + "." + digits[-decimals:]))
     for i, c in enumerate(digits):
         if c.isdigit():
             out.add(_dec(digits[:i] + digits[i + 1:]))
@@ -126,11 +128,26 @@ def reconcile(qty: Number | None, price: Number | None, amount: Number | None, o
         derived = a / p
         if derived > 0 and derived == derived.quantize(Decimal("0.01")) and agrees(derived, p, a):
             return Reading(derived.normalize(), p, a, ["quantity"], True)
+        merged = _merged_quantity(price, a)  # type: ignore[arg-type]
+        if merged is not None:
+            return Reading(merged[0], merged[1], a, ["quantity", "unit_price"], True)
     if p is None and q and a is not None:
         derived = a / q
         if derived == derived.quantize(CENT):
             return Reading(q, derived, a, ["unit_price"], True)
     return Reading(q, p, a, [], False)
+
+
+def _merged_quantity(price: Number, a: Decimal) -> tuple[Decimal, Decimal] | None:
+    """A one-digit quantity OCR ran into the price beside it ("2258.72": 2 x 258.72), proven
+    when that digit times the rest is the amount."""
+    raw = price.raw.replace(",", "")
+    if len(raw) < 3 or not raw[0].isdigit() or raw[0] == "0" or raw[1] in ".0":
+        return None
+    q, rest = Decimal(raw[0]), to_decimal(raw[1:])
+    if rest is None or rest != rest.quantize(CENT) or not agrees(q, rest, a):
+        return None
+    return q, rest
 
 
 def _repair(qty: Number, price: Number, amount: Number, q: Decimal, p: Decimal, a: Decimal) -> Reading:

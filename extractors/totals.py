@@ -7,10 +7,14 @@ The fallback of the labelled-field extractor and the main path for free-form rec
 amount on the pages is a candidate, scored by the label on its line (or on the label-only line
 before it or to its left: stacked and two-column layouts), by how often the same value is printed,
 and by the arithmetic of the receipt: total = cash - change, total = subtotal + tax + rounding.
+A "rounding" line whose amount is too large for an adjustment is the rounded total.
 Dates are scored by a date label on their line (a due date or an expiry date counts against), a
-time next to them and their place near the top. Label wordings live in `data/totals.toml`
-(`load_config` takes another file for tests); OCR slips inside labels are tolerated by fuzzy word
-matching, slips inside numbers by `normalise.fix_digits`.
+time next to them and their place near the top; a weekday printed with a date checks its digits,
+and where no date reads on a line, one with a single OCR slip (a confusable digit in the day or
+month, a letter in the month name) counts, doubted, when only one reading fits. Label wordings
+live in `data/totals.toml` (`load_config` takes another file for tests); OCR slips inside labels
+are tolerated by fuzzy word matching (two slips in a long word, a word split in two), slips inside
+numbers by `normalise.fix_digits`.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from extractors.model import Box, FieldValue
-from extractors.normalise import find_amounts, find_dates, fix_digits
+from extractors.normalise import MONTHS, find_amounts, find_dates, fix_digits, parse_date
 from pipeline.models import Page, Word
 
 DATA = Path(__file__).resolve().parent / "data" / "totals.toml"
@@ -125,18 +129,46 @@ def _vocabulary(config: TotalsConfig) -> tuple[str, ...]:
     return tuple(sorted({t for g in groups for p in g for t in p if len(t) >= config.fuzzy_min_len}))
 
 
+_LONG_WORD, _LONG_WORD_SCORE = 8, 75.0  # words this long may carry two slips (2 of 8 letters: 75)
+
+
 @lru_cache(maxsize=8192)
 def _fuzzy_word(token: str, config: TotalsConfig) -> str:
     vocabulary = _vocabulary(config)
     if len(token) < config.fuzzy_min_len or token in vocabulary or sum(c.isdigit() for c in token) > 1:
         return token
     best = process.extractOne(token, vocabulary, scorer=fuzz.ratio, score_cutoff=config.fuzzy_score)
-    return best[0] if best else token
+    if best:
+        return best[0]
+    if len(token) >= _LONG_WORD:  # two slips in a long word ("Subtoiat"), if only one word is near
+        near = process.extract(token, vocabulary, scorer=fuzz.ratio, score_cutoff=_LONG_WORD_SCORE, limit=2)
+        if len(near) == 1 or (len(near) == 2 and near[0][1] > near[1][1]):
+            return near[0][0]
+    return token
+
+
+@lru_cache(maxsize=8192)
+def _joined_word(first: str, second: str, config: TotalsConfig) -> str | None:
+    """The vocabulary word two tokens spell together, where the first is no label word of its own
+    and OCR split the word or slipped in it ("SUR-TOTAL" -> "subtotal"); else None."""
+    joined = first + second
+    vocabulary = [v for v in _vocabulary(config) if v not in (first, second) and len(v) >= 6]
+    if len(joined) < 6 or first in _vocabulary(config) or not first.isalpha():
+        return None
+    best = process.extractOne(joined, vocabulary, scorer=fuzz.ratio, score_cutoff=config.fuzzy_score)
+    return best[0] if best else None
 
 
 def label_of(text: str, config: TotalsConfig = CONFIG) -> Phrase:
     """The label tokens of a line's text (values already blanked out), OCR slips undone."""
-    return tuple(_fuzzy_word(t, config) for t in phrase_tokens(text))
+    tokens = [_fuzzy_word(t, config) for t in phrase_tokens(text)]
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        joined = _joined_word(tokens[i], tokens[i + 1], config) if i + 1 < len(tokens) else None
+        out.append(joined or tokens[i])
+        i += 2 if joined else 1
+    return tuple(out)
 
 
 def _longest(tokens: Phrase, phrases: tuple[Phrase, ...]) -> int:
@@ -269,7 +301,17 @@ def _last(al: AmountLine) -> Amount:
 
 
 def _values(rows: list[AmountLine], role: str) -> list[Decimal]:
-    return [_last(r).value for r in rows if r.role == role and _last(r).decimals]
+    return [_last(r).value for r in rows if r.role == role and _last(r).decimals and not _rounded_total(r)]
+
+
+_MAX_ROUNDING = Decimal(1)  # no rounding adjustment is this large (cash rounding: 0.05, 0.50)
+
+
+def _rounded_total(row: AmountLine) -> bool:
+    """A "rounding" line whose amount is too large for an adjustment: the rounded total itself,
+    its label garbled or shared with the adjustment ("Rounding RM 37.45")."""
+    amount = _last(row)
+    return row.role == "rounding" and amount.decimals and abs(amount.value) >= _MAX_ROUNDING
 
 
 def implied_totals(rows: list[AmountLine]) -> set[Decimal]:
@@ -284,7 +326,8 @@ def implied_totals(rows: list[AmountLine]) -> set[Decimal]:
 
 
 # Digits tesseract confuses on receipt print ("0" read as "6" or "8", a "3" as "8", ...).
-_CONFUSED = frozenset(frozenset(p) for p in ("06", "08", "68", "38", "56", "58", "09", "89", "17", "35"))
+_CONFUSED = frozenset(frozenset(p) for p in ("06", "08", "68", "38", "56", "58", "09", "89", "17", "35",
+                                               "14"))
 
 
 def ocr_slip(printed: str, implied: str) -> bool:
@@ -299,9 +342,10 @@ def ocr_slip(printed: str, implied: str) -> bool:
 _KIND_SCORE = {"strong": 3.0, "plain": 2.0, "": 0.0}
 
 
-def _score(row: AmountLine, amount: Amount, rows: list[AmountLine], implied: set[Decimal]) -> float:
-    score = _KIND_SCORE[row.kind] + 0.5 * row.line.pos
-    if sum(a.decimals for a in row.amounts) > 1 and row.kind != "strong":
+def _score(row: AmountLine, amount: Amount, rows: list[AmountLine], implied: set[Decimal],
+           kind: str) -> float:
+    score = _KIND_SCORE[kind] + 0.5 * row.line.pos
+    if sum(a.decimals for a in row.amounts) > 1 and kind != "strong":
         score -= 2.0  # a row of a table (GST summary: net, tax)
     if not amount.decimals:
         score -= 3.0
@@ -321,6 +365,7 @@ class TotalCandidate:
     row: AmountLine
     amount: Amount
     value: Decimal  # the amount, or the total the payment lines imply where it is an OCR slip of it
+    kind: str  # the row's kind, "strong" for a rounded total on a rounding line
 
 
 def total_candidates(pages: list[Page], config: TotalsConfig = CONFIG) -> list[TotalCandidate]:
@@ -329,13 +374,14 @@ def total_candidates(pages: list[Page], config: TotalsConfig = CONFIG) -> list[T
     implied = implied_totals(rows)
     out = []
     for row in rows:
-        if row.kind == "avoid" or row.role:
+        kind = "strong" if _rounded_total(row) else row.kind
+        if kind == "avoid" or (row.role and kind != "strong"):
             continue
         amount = _last(row)
         if amount.value > 0:
             again = any(r is not row and any(a.value == amount.value for a in r.amounts) for r in rows)
             value = amount.value if again else _repaired(amount.value, implied)
-            out.append(TotalCandidate(_score(row, amount, rows, implied), row, amount, value))
+            out.append(TotalCandidate(_score(row, amount, rows, implied, kind), row, amount, value, kind))
     out.sort(key=lambda c: -c.score)
     return out
 
@@ -355,7 +401,7 @@ def find_total(pages: list[Page], config: TotalsConfig = CONFIG) -> FieldValue |
         return None
     best = candidates[0]
     words = [*best.row.label_words, *best.amount.words]
-    conf = _conf(words) * {"strong": 1.0, "plain": 0.9, "": 0.6}[best.row.kind]
+    conf = _conf(words) * {"strong": 1.0, "plain": 0.9, "": 0.6}[best.kind]
     if best.value != best.amount.value:
         conf *= 0.7
     return FieldValue("total_amount", f"{best.value:.2f}", best.amount.raw.strip(), round(conf, 3),
@@ -388,13 +434,106 @@ class DateCandidate:
     raw: str
 
 
-def _line_dates(line: Line) -> list[tuple[str, tuple[int, int], bool]]:
-    """(ISO, span, compact) for each date on the line; eight-digit runs only where nothing else is."""
-    found = [(iso, span, False) for iso, span in find_dates(line.text)]
+_NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*((?:19|20)?\d\d)(?!\d)")
+_PARTNERS = {d: sorted({c for pair in _CONFUSED if d in pair for c in pair} - {d}) for d in "0123456789"}
+
+
+def _digit_variants(text: str, positions: list[int]) -> list[str]:
+    """`text` with one digit at one of `positions` replaced by a digit OCR confuses it with."""
+    return [text[:i] + c + text[i + 1:] for i in positions if text[i].isdigit() for c in _PARTNERS[text[i]]]
+
+
+def repaired_dates(text: str) -> list[tuple[str, tuple[int, int]]]:
+    """Numeric dates that do not read as printed (day 61, month 99) but do with one confusable digit
+    of the day or month undone ("61/03/18" -> 2018-03-01), where exactly one such reading exists."""
+    out = []
+    for m in _NUMERIC_DATE.finditer(fix_digits(text)):
+        raw = m.group(0)
+        if find_dates(raw):
+            continue
+        start = m.start()
+        positions = [*range(m.start(1) - start, m.end(1) - start),
+                     *range(m.start(3) - start, m.end(3) - start)]
+        readings = {r for v in _digit_variants(raw, positions) if (r := parse_date(v))}
+        if len(readings) == 1:
+            out.append((readings.pop(), m.span()))
+    return out
+
+
+# Letters tesseract confuses in month names ("Mat" for "Mar", "HARCH" for "MARCH").
+_LETTER_SLIPS = (("r", "t"), ("r", "n"), ("n", "h"), ("m", "n"), ("h", "m"), ("u", "v"), ("c", "e"),
+                 ("a", "o"), ("e", "o"), ("i", "l"), ("y", "v"), ("g", "q"), ("f", "t"), ("b", "h"))
+_WORD_DATE = (
+    re.compile(r"(?<![\d.])(?P<d>\d{1,2})[\s\-/.]*(?P<mon>[A-Za-z]{3,9})\.?[\s\-/.,]*"
+               r"(?P<y>(?:19|20)?\d\d)(?!\d)"),
+    re.compile(r"(?<![A-Za-z])(?P<mon>[A-Za-z]{3,9})\.?\s*(?P<d>\d{1,2}),?\s*(?P<y>(?:19|20)\d\d)(?!\d)"),
+)
+
+
+def slipped_month(word: str) -> int | None:
+    """The month a word names with one OCR letter slip ("Mat" -> 3), where only one month fits;
+    None for a month name as printed (that reads already) and for anything else."""
+    word = word.lower()
+    if word in MONTHS:
+        return None
+    found = set()
+    for i, c in enumerate(word):
+        for pair in _LETTER_SLIPS:
+            if c in pair:
+                other = pair[1] if c == pair[0] else pair[0]
+                if (name := word[:i] + other + word[i + 1:]) in MONTHS:
+                    found.add(MONTHS[name])
+    return found.pop() if len(found) == 1 else None
+
+
+def slipped_month_dates(text: str) -> list[tuple[str, tuple[int, int]]]:
+    """Dates whose month name carries one OCR letter slip ("27 Mat 2018" -> 2018-03-27)."""
+    fixed, out = fix_digits(text), list[tuple[str, tuple[int, int]]]()
+    for pattern in _WORD_DATE:
+        for m in pattern.finditer(fixed):
+            month = slipped_month(m.group("mon"))
+            y = int(m.group("y"))
+            y = y if y >= 100 else y + 2000 if y < 70 else y + 1900
+            if month and not any(s < m.end() and m.start() < e for _, (s, e) in out):
+                try:
+                    out.append((dt.date(y, month, int(m.group("d"))).isoformat(), m.span()))
+                except ValueError:
+                    continue
+    return out
+
+
+_WEEKDAY = re.compile(r"(?i)(?<![a-z])(mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}(?![a-z])")
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def weekday_checked(iso: str, raw: str, text: str) -> str:
+    """A date checked against the one weekday printed on its line ("14-01-2016 (Sun)"): where they
+    disagree and exactly one confusable digit of the date makes them agree, that reading
+    (2018-01-14, a Sunday); else the date as read."""
+    days = {_WEEKDAYS.index(m.group(1).lower()) for m in _WEEKDAY.finditer(text)
+            if len(m.group(0)) in (3, 4) or m.group(0).lower().endswith("day")}
+    if len(days) != 1 or dt.date.fromisoformat(iso).weekday() in days:
+        return iso
+    fixed = fix_digits(raw)
+    latest = dt.date.today().year + 1  # an issue date is not far in the future (2046 is a Sunday too)
+    readings = {r for v in _digit_variants(fixed, list(range(len(fixed)))) if (r := parse_date(v))
+                and dt.date.fromisoformat(r).weekday() in days and int(r[:4]) <= latest}
+    return readings.pop() if len(readings) == 1 else iso
+
+
+def _line_dates(line: Line) -> list[tuple[str, tuple[int, int], float]]:
+    """(ISO, span, doubt) for each date on the line. Eight-digit runs only where nothing else is,
+    dates with an OCR slip undone (a digit, a letter of the month) only where neither is; both
+    doubted (0.5)."""
+    found = [(weekday_checked(iso, line.text[span[0]:span[1]], line.text), span, 0.0)
+             for iso, span in find_dates(line.text)]
     if not found:
         fixed = fix_digits(line.text)
-        found = [(iso, m.span(1), True) for m in _COMPACT_DATE.finditer(fixed)
+        found = [(iso, m.span(1), 0.5) for m in _COMPACT_DATE.finditer(fixed)
                  if (iso := compact_date(m.group(1)))]
+    if not found:
+        slipped = [*slipped_month_dates(line.text), *repaired_dates(line.text)]
+        found = [(iso, span, 0.5) for iso, span in slipped]
     return [f for f in found if 1990 <= int(f[0][:4]) <= 2099]
 
 
@@ -415,9 +554,9 @@ def date_candidates(pages: list[Page], config: TotalsConfig = CONFIG) -> list[Da
         if not label and i > 0 and not _line_dates(lines[i - 1]):
             label = {"prefer": "above", "avoid": "avoid"}.get(_date_label(lines[i - 1], [], config), "")
         has_time = bool(_TIME.search(fix_digits(line.text)))
-        for iso, span, compact in dates:
+        for iso, span, doubt in dates:
             score = {"prefer": 2.0, "above": 1.0, "avoid": -3.0, "": 0.0}[label] + 1.0 * has_time
-            score += 1.0 - line.pos - 0.5 * compact
+            score += 1.0 - line.pos - doubt
             raw = line.text[span[0]:span[1]]
             out.append(DateCandidate(score, iso, line, tuple(line.words_in(span)), raw))
     counts = {c.iso: sum(1 for d in out if d.iso == c.iso) for c in out}

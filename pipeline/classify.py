@@ -133,6 +133,10 @@ def score_page(page: Page, vocab: Vocabulary) -> tuple[dict[str, float], set[str
     w = vocab.weights
     ocr = page.method == "ocr"
     matches = {t: m for t in vocab.titles if (m := _title_match(vocab.titles[t], head, body, ocr))}
+    # A photographed card holds a few labels in large, often patterned print: there its labels
+    # ("Cara Number", "nsured Region") count with one OCR slip too.
+    card = _card_shaped(page)
+    tolerant = ocr and card
     best = max(matches.values(), default=None)
     titled = {t for t, m in matches.items() if m == best}
     scores: dict[str, float] = {}
@@ -143,10 +147,18 @@ def score_page(page: Page, vocab: Vocabulary) -> tuple[dict[str, float], set[str
             title = w["generic_title"]
         else:
             title = 0.0
-        cues = sum(1 for p in vocab.cues[t] if _contains(p, body))
-        shape = w.get("card_shape", 0.0) if cues and t in vocab.cards and _card_shaped(page) else 0.0
+        cues = sum(1 for p in vocab.cues[t] if _contains(p, body) or (tolerant and _near(p, body)))
+        shape = w.get("card_shape", 0.0) if cues and t in vocab.cards and card else 0.0
         scores[t] = title + w["cue"] * min(cues, w["max_cues"]) + shape
     return scores, titled
+
+
+CUE_FUZZY_MIN_LEN = 8  # on card photos, labels this long may match with an OCR slip
+
+
+def _near(phrase: str, body: str) -> bool:
+    return len(phrase) >= CUE_FUZZY_MIN_LEN and fuzz.partial_ratio_alignment(
+        phrase, body, score_cutoff=FUZZY_CUTOFF) is not None
 
 
 CARD_ASPECT = (1.45, 1.75)  # ID-1 cards are 1.586:1; a flattened card photo keeps that shape

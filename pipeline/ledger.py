@@ -47,7 +47,7 @@ from pipeline.tables import CaseResult
 
 # Bump when extraction or the rules change what a case's result is: every case is then read again
 # (from the OCR cache) on the next run.
-PIPELINE_VERSION = f"ocr{CACHE_VERSION}-rules1"
+PIPELINE_VERSION = f"ocr{CACHE_VERSION}-rules2"
 LEASE_SECONDS = 300  # a lease not renewed for this long belongs to a dead run
 REVIEW_DECISIONS = ("approved", "rejected")
 TARGETS = ("field", "line_item", "doc_type", "finding", "decision", "document")  # document: an upload

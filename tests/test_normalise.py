@@ -78,3 +78,18 @@ def test_names() -> None:
     assert normalise_name("WANG, Xiaoming") == "Wang Xiaoming"
     assert normalise_name("王小明") == "王小明"
     assert name_key("Xiaoming WANG") == name_key("wang xiaoming")
+
+
+def test_section_sign_read_for_a_five_in_amounts() -> None:
+    assert parse_amount("Total Sales (Inclusive of GST) §.30") == "5.30"
+    assert parse_amount("CASH 1§.90") == "15.90"
+    assert fix_digits("§ 12 of the act") == "§ 12 of the act"
+    assert fix_digits("§12") == "§12"
+
+
+def test_two_digit_year_dates() -> None:
+    assert parse_date("12.05.98") == "1998-05-12"  # not 2098
+    assert parse_date("28 MAR 18") == "2018-03-28"
+    assert parse_date("14-03-18 10:01") == "2018-03-14"
+    assert find_dates("= 6/ 1.98 12") == []  # a rate and an amount, not a date
+    assert parse_date("14.03/2026") == "2026-03-14"  # a full year: still a date

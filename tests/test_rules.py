@@ -191,6 +191,46 @@ def test_line_amount_mismatch(ctx):
     assert (f.doc_id, f.line_no, f.field) == ("d3", 2, "amount")
 
 
+def _scanned_fee_line(case, amount: str, total: str, conf: float = 0.45) -> None:
+    """Line 2 of the (scanned) fee list made to read `amount`, and the printed total `total`; the
+    line's confidence is its words' (0.9) halved, as the extraction gives a line not adding up."""
+    _, fee = find(case, "fee_list")
+    fee.line_items[1] = dataclasses.replace(
+        item(2, "Amoxicillin Capsules 0.25g", "2", "12.30", amount), conf=conf)
+    fee.table_totals = [total]
+    set_field(case, "fee_list", "total_amount", total)
+
+
+def test_scanned_line_is_judged_when_the_total_proves_every_amount(ctx):
+    case = clean_case()
+    _scanned_fee_line(case, "31.17", "176.17")  # 120 + 31.17 + 25: the amounts are read right
+    (f,) = RULES["line_amount_mismatch"](case, ctx)
+    assert (f.line_no, f.field) == (2, "amount")
+    # the unit price lost its decimal point in OCR (93.55 read as 9355) and the amount is ten
+    # times the line: still no single slip makes 1 x price = amount
+    case = clean_case()
+    _, fee = find(case, "fee_list")
+    fee.line_items[1] = dataclasses.replace(item(2, "Nursing care", "1", "9355.00", "935.50"), conf=0.45)
+    fee.table_totals = ["1080.50"]
+    set_field(case, "fee_list", "total_amount", "1080.50")
+    assert [f.line_no for f in RULES["line_amount_mismatch"](case, ctx)] == [2]
+
+
+def test_scanned_line_is_not_judged_without_proof(ctx):
+    # the sum of the lines is not the printed total: an amount may be misread
+    case = clean_case()
+    _scanned_fee_line(case, "31.17", "169.60")
+    assert RULES["line_amount_mismatch"](case, ctx) == []
+    # one misread digit of the unit price (17.30 read as 12.30) would explain the line
+    case = clean_case()
+    _scanned_fee_line(case, "34.60", "179.60")
+    assert RULES["line_amount_mismatch"](case, ctx) == []
+    # the line itself was read unsure (words at 0.6)
+    case = clean_case()
+    _scanned_fee_line(case, "31.17", "176.17", conf=0.3)
+    assert RULES["line_amount_mismatch"](case, ctx) == []
+
+
 def test_half_quantities_and_rounding_are_fine(ctx):
     case = clean_case()
     _, fee = find(case, "fee_list")

@@ -16,6 +16,9 @@ from extractors.totals import (
     label_of,
     load_config,
     ocr_slip,
+    repaired_dates,
+    slipped_month,
+    weekday_checked,
 )
 from pipeline.models import Page, Word
 from tests.pages import page_from_text
@@ -119,6 +122,41 @@ def test_ocr_slip() -> None:
     assert not ocr_slip("14.84", "14.00")
 
 
+def test_ocr_slip_one_for_four() -> None:
+    assert ocr_slip("45.90", "15.90")
+    assert total("Item 15.90\nTotal Amt Rounded 45.90\nPayment 50.00\nChange 34.10") == "15.90"
+
+
+def test_label_split_by_ocr_is_joined() -> None:
+    assert label_of("SUR-TOTAL (GST)") == ("subtotal", "gst")
+    assert label_of("Sub Total") == ("subtotal",)
+    assert label_of("x total") == ("x", "total")  # "xtotal" is not a word of its own
+    text = "Item 1 14 14.00\nSUR-TOTAL (GST) 14.00\nROUNDING 0.00\nTOTAL. 14.06\nCASH\nCHANGE"
+    assert total(text) == "14.00"  # the subtotal confirms 14.00; "TOTAL. 14.06" has a slip
+
+
+def test_long_label_word_with_two_slips() -> None:
+    assert label_of("Subtoiat") == ("subtotal",)
+    assert label_of("Tota1 Enclusave") == ("total", "enclusave")  # as near inclusive as exclusive
+    assert total("Item 15.90\nSubtoiat 15.90\nTotal Amt Rounded 45.90\nPayment 50.08") == "15.90"
+
+
+def test_rounding_line_with_the_rounded_total() -> None:
+    text = """
+        Coffee 29.95
+        Total Sales (Inclusive GST) RM 37.44
+        Rounding Adjustment RM 0.01
+        Rounding RM = 37.45
+        CARD RM 37.45
+    """
+    assert total(text) == "37.45"
+    assert total("Total 12.34\nRounding 0.01\nThank you 12.35") == "12.34"  # a small one adjusts
+
+
+def test_section_sign_for_five() -> None:
+    assert total("Nails 1 §.30\nTotal Sales (Inclusive of GST) §.30\nGST SUMMARY\nTotal 5.00 0.30") == "5.30"
+
+
 def test_medical_invoice_amount_forms() -> None:
     assert total("Item fee ¥100.00\nTotal Amount ¥1,234.56") == "1234.56"
     assert total("Drugs CNY 200.00\nAmount Due CNY 1234.56\nPrinted 2026-03-14") == "1234.56"
@@ -145,6 +183,31 @@ def test_no_amount_no_total() -> None:
 ])
 def test_date_forms(text: str, iso: str) -> None:
     assert date(f"SHOP NAME\n{text}\nTOTAL 3.00") == iso
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("61/03/18 12:36", "2018-03-01"),  # a 0 read as 6
+    ("RECEIPT #: 28/99/2017", "2017-09-28"),  # a 0 read as 9
+    ("27 Mat 2018 18:46", "2018-03-27"),
+    ("Date: 4 HARCH 2018", "2018-03-04"),
+    ("14-01-2016 (Sun) 16:02", "2018-01-14"),  # 14-01-2016 was a Thursday
+    ("14-01-2016 (Thu) 16:02", "2016-01-14"),
+])
+def test_dates_with_ocr_slips(text: str, iso: str) -> None:
+    assert date(f"SHOP NAME\n{text}\nTOTAL 3.00") == iso
+
+
+def test_slipped_dates_only_where_one_reading_fits() -> None:
+    assert repaired_dates("03/0/2018") == []  # a digit lost: no guess
+    assert repaired_dates("00/01/2018") == []  # 06, 08 or 09: no guess
+    assert repaired_dates("22/12/2017") == []  # reads as printed
+    assert slipped_month("Mat") == 3
+    assert slipped_month("May") is None and slipped_month("Cat") is None
+    assert weekday_checked("2016-01-14", "14-01-2016", "14-01-2016 Sundae") == "2016-01-14"
+
+
+def test_strict_date_beats_a_repaired_one() -> None:
+    assert date("Printed 61/03/18\nDate: 05/06/2018") == "2018-06-05"
 
 
 def test_transaction_date_not_due_or_expiry() -> None:

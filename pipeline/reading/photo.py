@@ -86,16 +86,39 @@ def _find(image: np.ndarray) -> np.ndarray | None:
     channels = [(small, 30, 90)]
     if lab is not None:  # a card of the desk's brightness still differs from it in colour
         channels += [(lab[..., 1], 10, 30), (lab[..., 2], 10, 30)]
-    channels.append((small, 15, 45))  # faint edges last: they also catch more texture
-    for channel, low, high in channels:
-        edges = cv2.Canny(cv2.GaussianBlur(channel, (5, 5), 0), low, high)
-        edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    # Of the outlines found in grey, in colour and in all of them at once, the largest that stands
+    # out wins: a card edge faint in grey (lavender on a grey desk) gives a quadrilateral with a
+    # corner cut off there, while a colour channel traces the whole card; a card whose dark band
+    # melts into a dark desk in grey shows that band in colour, and only the union of the edges
+    # outlines band and body together. Faint grey edges come last, alone: they catch texture.
+    maps = [_edges(channel, low, high) for channel, low, high in channels]
+    if len(maps) > 1:
+        maps.append(np.bitwise_or.reduce(maps))
+    best = _largest(maps, small, lab, area_img)
+    if best is None:
+        best = _largest([_edges(small, 15, 45)], small, lab, area_img)
+    return None if best is None else _order(best)
+
+
+def _edges(channel: np.ndarray, low: int, high: int) -> np.ndarray:
+    edges = cv2.Canny(cv2.GaussianBlur(channel, (5, 5), 0), low, high)
+    return cv2.dilate(edges, np.ones((3, 3), np.uint8))
+
+
+def _largest(maps: list[np.ndarray], gray: np.ndarray, lab: np.ndarray | None,
+             area_img: float) -> np.ndarray | None:
+    """The largest document-like quadrilateral of the edge maps that stands out, or None."""
+    best: tuple[float, np.ndarray] | None = None
+    for edges in maps:
         contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
             quad = _candidate(contour, area_img)
-            if quad is not None and _stands_out(small, lab, quad):
-                return _order(quad)
-    return None
+            if quad is None:
+                continue
+            area = float(cv2.contourArea(quad.astype(np.float32)))
+            if (best is None or area > best[0]) and _stands_out(gray, lab, quad):
+                best = (area, quad)
+    return None if best is None else best[1]
 
 
 def _stands_out(gray: np.ndarray, lab: np.ndarray | None, quad: np.ndarray) -> bool:

@@ -382,6 +382,51 @@ def stretch_levels(gray: Gray, ink: float, paper: float) -> Gray:
     return cv2.LUT(gray, lut.astype(np.uint8))
 
 
+MAX_PRINT_SHARE = 0.35  # light print covers less of a dark block than this; more is a hole
+MIN_PRINT_SHARE = 0.02  # ... and at least this (a solid block with no print stays as it is)
+MIN_BLOCK_FILL = 0.8  # a block fills its bounding box (a band, a bar), unlike a signature
+
+
+def invert_dark_blocks(gray: Gray, cap: float, ink: float, paper: float) -> Gray:
+    """Turn light print on dark blocks (a card's coloured title band, a black heading bar) into
+    dark print on light: tesseract reads only dark-on-light, and `clear_dark_borders` would paint
+    a band at the edge over together with its print. A block counts when it is solid dark (thicker
+    than half a capital), at least one and a half capitals high and a few long, filling its bounding
+    box (a signature's loops are no block), and light marks cover a print-like share of it (a dark
+    desk around a whole light card is a frame with a hole, not print)."""
+    step = max(1, int(cap / 8))
+    small = _shrink_by(gray, step)
+    mid = (ink + paper) / 2
+    dark = (small < mid).astype(np.uint8)
+    k = max(3, round(cap / 2 / step))
+    solid = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=4)
+    min_side = 1.5 * cap / step
+    mask = np.zeros(small.shape, np.uint8)
+    for i in range(1, n):
+        x, y, w, h = (int(v) for v in stats[i][:4])
+        if min(w, h) < min_side or max(w, h) < 3 * min_side:
+            continue
+        own = (labels[y:y + h, x:x + w] == i).astype(np.uint8)
+        contours, _ = cv2.findContours(own, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        filled = np.zeros_like(own)
+        cv2.drawContours(filled, contours, -1, 1, thickness=cv2.FILLED)
+        area_filled = max(float(filled.sum()), 1.0)
+        if area_filled < MIN_BLOCK_FILL * w * h:  # no block: a signature's loops, a scribble
+            continue
+        light = (filled > 0) & (own == 0) & (small[y:y + h, x:x + w] >= mid)
+        share = float(light.sum()) / area_filled
+        if MIN_PRINT_SHARE <= share <= MAX_PRINT_SHARE:
+            mask[y:y + h, x:x + w] |= filled
+    if not mask.any():
+        return gray
+    full = mask if step == 1 else cv2.resize(mask, (gray.shape[1], gray.shape[0]),
+                                             interpolation=cv2.INTER_NEAREST)
+    out = gray.copy()
+    out[full > 0] = 255 - gray[full > 0]
+    return out
+
+
 def clear_dark_borders(gray: Gray, cap: float, ink: float, paper: float) -> Gray:
     """Paint scanner shadows and dark margins with the paper level: solid dark areas (thicker
     than half a capital, so no stroke) that touch the image edge. Text touching them stays."""
