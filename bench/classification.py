@@ -43,6 +43,7 @@ def main() -> None:
     totals: Counter[str] = Counter()
     confusion: Counter[tuple[str, str]] = Counter()
     docs_right = docs_total = flagged = unreadable = 0
+    misses: list[str] = []
     t0 = time.perf_counter()
     for truth in truths(batch):
         if sum(totals.values()) >= args.pages:
@@ -62,6 +63,9 @@ def main() -> None:
                 hits[kind] += doc.doc_type == want
                 if doc.doc_type != want:
                     confusion[(want, doc.doc_type)] += 1
+                    head = " / ".join(page.text.splitlines()[:3])[:90]
+                    misses.append(f"{case.name} {page.source_file} p{page.page_no} {kind}: "
+                                  f"{want} -> {doc.doc_type} ({head!r})")
             if not doc.unreadable:
                 docs_total += 1
                 first = expected[(doc.source_file, doc.pages[0].page_no)]
@@ -78,6 +82,7 @@ def main() -> None:
         "unreadable_flagged": f"{flagged}/{unreadable}",
         "confusions": {f"{a}->{b}": c for (a, b), c in confusion.most_common()},
         "seconds": round(time.perf_counter() - t0, 1),
+        "misses": misses,
     })
 
 

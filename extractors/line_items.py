@@ -7,7 +7,9 @@ Per page: words are grouped into visual rows; a header row (column-header synony
 label, an amount, no unit price), an item row (a name and numbers), or a numberless row (a wrapped
 name continued from the row above, a group heading, text after the table). A page without a
 header row continues the previous page's table with its columns, unless that table was closed by
-its grand total. The table ends at its total row or at a wide vertical gap.
+its grand total. The table ends at its total row or at a wide vertical gap. A page that yields no
+item rows that way (its header row OCR garbled) is read with the columns in which its item rows'
+cells line up (`headerless`), when they do.
 
 Numbers on OCR pages are checked against the row's arithmetic (`table_numbers.reconcile`): one OCR
 slip is undone where exactly one repair makes qty x unit price = amount; values that no single
@@ -23,6 +25,7 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from extractors.headerless import headerless_columns
 from extractors.item_names import clean_name
 from extractors.model import Box, LineItem
 from extractors.normalise import parse_date
@@ -106,7 +109,26 @@ def _page(page: Page, vocab: Vocabulary, state: _State, totals: list[str]) -> li
     if not rows:
         return []
     height = statistics.median(w.height for w in page.words)
-    columns = None if state.closed else state.columns
+    found: list[str] = []
+    drafts = _scan(page, rows, None if state.closed else state.columns, vocab, state, found, height)
+    inferred = None if drafts else headerless_columns(rows)
+    if inferred is not None:
+        # No header, or none whose rows are items: the table stands in aligned columns.
+        after = (state.columns, state.closed)
+        state.columns, state.closed = inferred[0], False
+        found_here: list[str] = []
+        drafts = _scan(page, rows[inferred[1]:], inferred[0], vocab, state, found_here, height)
+        if drafts:
+            found = found_here
+        else:
+            state.columns, state.closed = after
+    totals.extend(found)
+    return drafts
+
+
+def _scan(page: Page, rows: list[Row], columns: list[Column] | None, vocab: Vocabulary,
+          state: _State, totals: list[str], height: float) -> list[_Draft]:
+    """The item rows of `rows`, read with `columns` until a header row gives others."""
     drafts: list[_Draft] = []
     loose: list[tuple[Row, dict[str, list[Cell]]]] = []  # numberless rows, resolved after
     last_bottom: float | None = None
@@ -220,6 +242,7 @@ def _numbers_by_position(d: _Draft) -> dict[str, str] | None:
     return dict(zip(("amount", "price", "qty"), reversed(tokens), strict=False))
 
 
+_FULL_DATE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")
 UNPROVEN_LINE = 0.5  # the confidence of a line that does not add up is its words' times this
 
 
@@ -241,13 +264,17 @@ def _item(d: _Draft, line_no: int, ocr: bool) -> LineItem:
     elif not reading.consistent and not (q == 1 and p == a):
         conf *= UNPROVEN_LINE
     name = " ".join([_text(d.cells, "name"), *d.name_parts]).strip()
+    date = _text(d.cells, "date")
+    first, _, rest = name.partition(" ")
+    if not date and rest and _FULL_DATE.fullmatch(first) and parse_date(first):
+        date, name = first, rest  # the date cell ran into the name: too narrow a gap
     return LineItem(
         line_no=line_no,
         item_name=clean_name(name) if ocr else " ".join(name.split()),
         quantity=quantity(q) if q is not None else "",
         unit_price=money(p) if p is not None else "",
         amount=money(a) if a is not None else "",
-        item_date=parse_date(_text(d.cells, "date")) or "" if "date" in d.cells else "",
+        item_date=parse_date(date) or "" if date else "",
         row_type=_text(d.cells, "category").lower(),
         conf=round(min(max(conf, 0.0), 1.0), 3),
         page_no=d.page_no,

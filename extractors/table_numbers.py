@@ -77,6 +77,8 @@ def variants(raw: str, decimals: int) -> set[Decimal]:
     """Values that `raw` would have without one OCR slip: the lost decimal point put back, one
     digit dropped, added or changed."""
     out: set[Decimal] = set()
+    if re.search(r",\d\d$", raw) and "." not in raw:
+        raw = raw[:-3].replace(",", "") + "." + raw[-2:]  # a decimal comma ("17,87")
     digits = raw.replace(",", "")
     if "." not in digits and decimals and len(digits) > decimals:
         out.add(Decimal(digits[:-decimals] + "." + digits[-decimals:]))

@@ -108,19 +108,31 @@ def _title_match(phrases: tuple[str, ...], head: str, body: str,
                  fuzzy: bool = True) -> tuple[int, int, int] | None:
     """The type's best title on the page as (exact, -position, length), or None.
 
-    Exact matches beat OCR-tolerant ones (`fuzzy`: only OCR makes slips; on a text layer "medication
-    instructions" is no misread "medication list"); then the title printed first wins (a fee list's heading
-    comes before the "Identity Card No." label in its header); then the longer phrase."""
+    Exact matches beat OCR-tolerant ones (`fuzzy`: only OCR makes slips, and only over whole
+    words: "medication instructions" is no misread "medication list"); then the title printed first
+    wins (a fee list's heading comes before the "Identity Card No." label in its header); then the
+    longer phrase."""
     best: tuple[int, int, int] | None = None
     for phrase in phrases:
         pos = f" {body} ".find(f" {phrase} ")  # exact, on word boundaries
         exact = pos >= 0
         if not exact and fuzzy and len(phrase) >= FUZZY_MIN_LEN:
             hit = fuzz.partial_ratio_alignment(phrase, body, score_cutoff=FUZZY_CUTOFF)
-            pos = hit.dest_start if hit is not None else -1
+            whole = hit is not None and _whole_words(body, hit.dest_start, hit.dest_end)
+            pos = hit.dest_start if hit is not None and whole else -1
         if pos >= 0 and (best is None or (int(exact), -pos, len(phrase)) > best):
             best = (int(exact), -pos, len(phrase))
     return best
+
+
+def _whole_words(text: str, start: int, end: int) -> bool:
+    """The span [start, end) of `text` covers whole words, give or take one character at each end
+    (an OCR slip, a plural): "medication inst" inside "medication instructions" is no "medication
+    list" read with one slip."""
+    left = text.rfind(" ", 0, start) + 1  # start of the word the span starts in
+    right = text.find(" ", end)
+    right = len(text) if right < 0 else right  # end of the word the span ends in
+    return start - left <= 1 and right - end <= 1
 
 
 def score_page(page: Page, vocab: Vocabulary) -> tuple[dict[str, float], set[str]]:

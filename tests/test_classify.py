@@ -146,3 +146,19 @@ def test_a_short_tail_page_with_only_signatures_stays_with_its_invoice() -> None
     tail = page_from_text("Medical Institution: First Affiliated Hospital Cashier: He Xin", page_no=2)
     docs = group_documents([first, tail])
     assert [(d.doc_type, d.page_range) for d in docs] == [("medical_invoice", "1-2")]
+
+
+def test_ocr_tolerant_titles_cover_whole_words() -> None:
+    # "Medication Instructions" is a leaflet, not "Medication List" read with a slip
+    leaflet = page_from_text("Wudu Municipal Hospital\nMedication Instructions\n"
+                             "Take the tablets after meals with a glass of water.")
+    assert classify_page(leaflet).doc_type == "other"
+    assert classify_page(page_from_text("Medicatlon List\nPatient: Li Wei")).doc_type == "fee_list"
+
+
+def test_card_labels_read_with_a_slip_count_on_a_card_photo() -> None:
+    text = "Cara Number K16003047\nPersonal ID 999273194010265809\nTian Jinghan\nnsured Region Qingqiao"
+    card = page_from_text(text)
+    card.width, card.height = 1786.0, 1145.0  # a flattened card photo
+    assert classify_page(card).doc_type == "insurance_card"
+    assert classify_page(page_from_text(text)).doc_type == "other"  # not on an A4 page

@@ -231,3 +231,22 @@ def test_noise_without_text_lines_is_read_quickly_as_nothing() -> None:
     blurred = Image.fromarray(noise).resize((900, 600)).resize((1800, 1200))  # blotches, no text
     result = ocr_image(blurred)
     assert len("".join(w.text for w in result.words)) < 40
+
+
+
+def test_grain_of_a_nearly_empty_page_is_painted_white() -> None:
+    # a last page: one line of print on grainy paper. One global threshold would fall inside the
+    # grain and read it as lines of garbage; on a page full of print the grain is left alone.
+    from pipeline.reading.preprocess import whiten_grain_of_sparse_page
+
+    rng = np.random.default_rng(7)
+    paper = np.clip(rng.normal(232, 6, (1200, 900)), 0, 255).astype(np.uint8)
+    sparse = paper.copy()
+    sparse[100:118, 90:500] = 40  # the print
+    out = whiten_grain_of_sparse_page(sparse, ink=40.0, paper=232.0)
+    assert (out[300:] == 255).mean() > 0.99  # the grain is gone
+    assert (out[100:118, 90:500] == 40).all()  # the print stays
+    dense = paper.copy()
+    dense[::40, :] = 40  # rows of print over the whole page
+    dense[1::40, :] = 40
+    assert (whiten_grain_of_sparse_page(dense, ink=40.0, paper=232.0) == dense).all()

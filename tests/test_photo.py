@@ -156,3 +156,12 @@ def test_only_solid_blocks_with_light_print_are_inverted() -> None:
     assert after[60:150, 60:1140].mean() > 180  # the bar is light now, its print dark
     assert after[70:140, 80:700].min() < 60
     assert (after[330:490] == before[330:490]).all()  # the signature is left alone
+
+
+def test_a_rereading_may_swap_characters_but_not_lose_any() -> None:
+    from pipeline.reading.ocr import _same_shape
+
+    assert _same_shape("260564518", "Z60564518")
+    assert _same_shape("17,87", "17.87") is False  # punctuation is not swapped
+    assert not _same_shape("3.21", "321")  # a lost decimal point
+    assert not _same_shape("24.83", "4.83")  # a lost edge digit
