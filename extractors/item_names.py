@@ -13,7 +13,10 @@
   non-drug terms of `validators/data`), when it is no vocabulary word itself and has 5+
   characters ("Disposabie" -> "Disposable", "HbAlc" -> "HbA1c"; not "nitrite" -> "nitrate": i and
   a do not look alike); two vocabulary words run together ("ICUbed" -> "ICU bed").
-- Underscores OCR glued to a word (a ruling under it) are dropped.
+- Underscores OCR glued to a word (a ruling under it) are dropped; "!" glued to a word is a lone
+  I ("Level! nursing care" -> "Level I nursing care"); a unitless number ending in 9 right after
+  the dosage form, at the end of the name, is a strength whose g was read as 9 ("Injection 0.19"
+  -> "0.1g").
 Everything else stays as read: the output contract is the name as printed.
 """
 
@@ -143,13 +146,35 @@ def snap_word(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=1)
+def dosage_forms() -> frozenset[str]:
+    """The dosage-form words of the drug vocabulary ("tablets", "injection", "solution")."""
+    raw = tomllib.loads(VOCABULARY_FILES[0].read_text(encoding="utf-8")).get("forms", {})
+    return frozenset(w.lower() for ws in raw.values() for w in ws)
+
+
+_G_READ_AS_9 = re.compile(r"(\d+(?:\.\d+)?)9")  # "0.19" for "0.1g": a unit g read as 9
+_BANG_I = re.compile(r"([A-Za-z]{2,})!")  # "Level!" for "Level I": a lone I read as "!"
+
+
+def _unitless_strength(token: str, before: str) -> str:
+    """A drug name's last token, a number with no unit right after its dosage form, ending in a 9:
+    the unit g read as a 9 ("Hydrocortisone for Injection 0.19" -> "0.1g"). A strength is never
+    printed without its unit."""
+    m = _G_READ_AS_9.fullmatch(token)
+    return f"{m.group(1)}g" if m and before.lower() in dosage_forms() else token
+
+
 def clean_name(name: str) -> str:
     """`name` with the slips above undone."""
     out: list[str] = []
-    for raw in name.split():
+    tokens = [t for raw in name.split() for t in (_BANG_I.sub(r"\1 I", raw).split())]
+    for n, raw in enumerate(tokens):
         word = raw.strip("_")
         if not word:
             continue
+        if n == len(tokens) - 1 and out:
+            word = _unitless_strength(word, out[-1])
         word = snap_word(word)
         after_word = bool(out) and any(c.isalpha() for c in out[-1])
         fixed = _roman(word) if after_word else word

@@ -77,7 +77,27 @@ def extract_line_items(doc: Document) -> tuple[list[LineItem], list[str]]:
     for page in doc.pages:
         for draft in _page(page, vocab, state, totals):
             items.append(_item(draft, len(items) + 1, page.method == "ocr"))
-    return _unswap(items), totals
+    return _without_row_numbers(_unswap(items)), totals
+
+
+MIN_NUMBERED_ROWS = 3
+
+
+def _without_row_numbers(items: list[LineItem]) -> list[LineItem]:
+    """A row-number column read into the names ("1 Western medicine", "2 Bed fee", ...; its "No."
+    header lost in OCR): where every name of the document opens with a number and those numbers
+    count up one by one, they are the rows' numbers, not part of the names."""
+    if len(items) < MIN_NUMBERED_ROWS:
+        return items
+    firsts = [i.item_name.split(" ", 1) for i in items]
+    if not all(len(f) == 2 and f[0].isdigit() for f in firsts):
+        return items
+    numbers = [int(f[0]) for f in firsts]
+    if any(b != a + 1 for a, b in itertools.pairwise(numbers)):
+        return items
+    for item, (_, rest) in zip(items, firsts, strict=True):
+        item.item_name = rest
+    return items
 
 
 def _unswap(items: list[LineItem]) -> list[LineItem]:

@@ -140,3 +140,26 @@ def test_more_number_slips_repaired_when_the_arithmetic_proves_them(
 def test_a_hyphen_between_digits_with_two_after_is_a_point() -> None:
     assert str(read_number("3-16").value) == "3.16"
     assert str(read_number("-12.50").value) == "-12.50"
+
+
+def test_names_opening_with_counting_numbers_lose_the_row_numbers() -> None:
+    from extractors.line_items import _without_row_numbers
+    from extractors.model import LineItem
+
+    rows = [LineItem(n, f"{n} {name}", "1", "5.00", "5.00") for n, name in
+            enumerate(["Western medicine", "Bed fee", "Nursing fee"], start=1)]
+    assert [i.item_name for i in _without_row_numbers(rows)] == ["Western medicine", "Bed fee", "Nursing fee"]
+    # numbers that do not count up are part of the names ("5 Fluorouracil", "0.9% Saline")
+    names = ["5 Fluorouracil cream", "2 Bed fee", "9 Saline"]
+    kept = [LineItem(n, name, "1", "5.00", "5.00") for n, name in enumerate(names, start=1)]
+    assert [i.item_name for i in _without_row_numbers(kept)] == names
+
+
+def test_bang_glued_to_a_word_and_unitless_strengths_after_a_form() -> None:
+    from extractors.item_names import clean_name
+
+    assert clean_name("Level! nursing care") == "Level I nursing care"
+    assert clean_name("Hydrocortisone for Injection 0.19") == "Hydrocortisone for Injection 0.1g"
+    assert clean_name("Ibuprofen Tablets 0.49") == "Ibuprofen Tablets 0.4g"
+    assert clean_name("Oxygen 19") == "Oxygen 19"  # no dosage form before it
+    assert clean_name("Cefazolin Injection 0.5g") == "Cefazolin Injection 0.5g"
