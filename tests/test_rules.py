@@ -117,8 +117,9 @@ def test_another_given_name_is_a_mismatch(ctx):
     assert "Wang" not in found[0].message  # names stay in the store, out of messages
 
 
-@pytest.mark.parametrize("label", ["Birtt", "Date of Birth", "Nurnber", "Patient Narne"])
-def test_a_label_read_as_the_name_is_no_mismatch(label, ctx):
+@pytest.mark.parametrize("label", ["Birtt", "Date of Birth", "Nurnber", "Patient Narne", "Gara Number",
+                                   "Va", "To"])
+def test_a_label_or_a_scrap_read_as_the_name_is_no_mismatch(label, ctx):
     case = clean_case()
     set_field(case, "id_card", "patient_name", label, conf=0.95)
     assert RULES["identity_mismatch"](case, ctx) == []
@@ -191,43 +192,14 @@ def test_line_amount_mismatch(ctx):
     assert (f.doc_id, f.line_no, f.field) == ("d3", 2, "amount")
 
 
-def _scanned_fee_line(case, amount: str, total: str, conf: float = 0.45) -> None:
-    """Line 2 of the (scanned) fee list made to read `amount`, and the printed total `total`; the
-    line's confidence is its words' (0.9) halved, as the extraction gives a line not adding up."""
-    _, fee = find(case, "fee_list")
-    fee.line_items[1] = dataclasses.replace(
-        item(2, "Amoxicillin Capsules 0.25g", "2", "12.30", amount), conf=conf)
-    fee.table_totals = [total]
-    set_field(case, "fee_list", "total_amount", total)
-
-
-def test_scanned_line_is_judged_when_the_total_proves_every_amount(ctx):
-    case = clean_case()
-    _scanned_fee_line(case, "31.17", "176.17")  # 120 + 31.17 + 25: the amounts are read right
-    (f,) = RULES["line_amount_mismatch"](case, ctx)
-    assert (f.line_no, f.field) == (2, "amount")
-    # the unit price lost its decimal point in OCR (93.55 read as 9355) and the amount is ten
-    # times the line: still no single slip makes 1 x price = amount
+def test_scanned_line_is_not_judged_on_its_digits_even_when_the_total_proves_the_amounts(ctx):
+    # 2 x 120.00 against 241.14, the list's total the sum of its amounts: on a scan the unit price
+    # may be 120.57 misread in two digits (measured: such lines were false alarms), so no finding
     case = clean_case()
     _, fee = find(case, "fee_list")
-    fee.line_items[1] = dataclasses.replace(item(2, "Nursing care", "1", "9355.00", "935.50"), conf=0.45)
-    fee.table_totals = ["1080.50"]
-    set_field(case, "fee_list", "total_amount", "1080.50")
-    assert [f.line_no for f in RULES["line_amount_mismatch"](case, ctx)] == [2]
-
-
-def test_scanned_line_is_not_judged_without_proof(ctx):
-    # the sum of the lines is not the printed total: an amount may be misread
-    case = clean_case()
-    _scanned_fee_line(case, "31.17", "169.60")
-    assert RULES["line_amount_mismatch"](case, ctx) == []
-    # one misread digit of the unit price (17.30 read as 12.30) would explain the line
-    case = clean_case()
-    _scanned_fee_line(case, "34.60", "179.60")
-    assert RULES["line_amount_mismatch"](case, ctx) == []
-    # the line itself was read unsure (words at 0.6)
-    case = clean_case()
-    _scanned_fee_line(case, "31.17", "176.17", conf=0.3)
+    fee.line_items[1] = item(2, "Hydroxycarbamide Tablets 300mg", "2", "120.00", "241.14")
+    fee.table_totals = ["386.14"]
+    set_field(case, "fee_list", "total_amount", "386.14")
     assert RULES["line_amount_mismatch"](case, ctx) == []
 
 

@@ -46,8 +46,14 @@ def _words(name: str) -> list[str]:
 
 
 def plausible_name(name: str) -> bool:
-    """Letters left once label words are dropped."""
-    return bool(_words(name))
+    """Letters left once label words are dropped, and not just a scrap: a lone word of two letters
+    ("Va", "To": a name cut by OCR) or a lone word left beside label words ("Gara Number": a label
+    read where the name should be) is no name to compare."""
+    words = _words(name)
+    if len(words) != 1:
+        return bool(words)
+    text = name.lower().translate(_NAME_SLIPS).replace("rn", "m")
+    return len(words[0]) >= 3 and len(re.findall(r"[^\W\d_]{2,}", text)) == 1
 
 
 def name_key(name: str) -> str:

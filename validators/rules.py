@@ -17,28 +17,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from extractors.line_items import UNPROVEN_LINE
-from extractors.table_numbers import variants
 from pipeline.inbox import MANIFEST
 from pipeline.models import CLAIM_TYPES, Finding
 from pipeline.privacy import mask_name, mask_numbers
 from pipeline.tables import CaseResult
 from validators.causes import CauseVocabulary, find_excluded_cause, load_causes
 from validators.checklists import Checklists, load_checklists
-from validators.facts import (
-    CENT,
-    Doc,
-    confirmed_totals,
-    decimal,
-    line_sum,
-    readable_docs,
-    stay,
-    totals_of,
-)
+from validators.facts import CENT, Doc, confirmed_totals, decimal, readable_docs, stay, totals_of
 from validators.identity import id_key, outliers, plausible_name, same_name, same_spelling, valid_id
 
 if TYPE_CHECKING:
-    from extractors.model import LineItem
     from validators.catalogue import Catalogue
 
 # Documents that carry the patient's identity, in the order a reviewer would trust them.
@@ -264,29 +252,20 @@ def _slipped_point(expected: Decimal, amount: Decimal) -> bool:
     return expected * 10 == amount
 
 
-SURE_LINE = 0.85  # a scanned line read at least this sure may be judged on its own arithmetic
-
-
 def line_amount_mismatch(case: CaseResult, ctx: Context) -> list[Finding]:
     """On a text layer every difference counts. On a scan, a misread digit of the quantity or
     unit price looks like a wrong amount (even where tesseract is sure of it: measured on three
-    batches, judging sure-read lines alone added as many false alarms as finds), so a scanned
-    line is judged only where a slipped decimal point explains it, or where the reading is proven
-    otherwise: every amount of the list is read (their sum is the printed total), the line is
-    read sure, unrepaired, and no single OCR slip in its quantity or unit price would make it add
-    up."""
+    batches, judging sure-read lines added as many false alarms as finds), so only a slipped
+    decimal point is judged there."""
     out = []
     for d in readable_docs(case, "fee_list"):
         exact = all(p.method == "text_layer" for p in d.doc.pages)
-        amounts_proven = not exact and _amounts_proven(d)
         for item in d.ex.line_items:
             q, p, a = decimal(item.quantity), decimal(item.unit_price), decimal(item.amount)
             if q is None or p is None or a is None:
                 continue
             expected = (q * p).quantize(CENT)
-            if abs(expected - a) <= CENT:
-                continue
-            if exact or _slipped_point(expected, a) or (amounts_proven and _proven_wrong(item, q, p, a)):
+            if abs(expected - a) > CENT and (exact or _slipped_point(expected, a)):
                 out.append(_error(
                     "line_amount_mismatch",
                     f"Line {item.line_no} of the {_where(d)} ({item.item_name}): {item.quantity} x "
@@ -294,30 +273,6 @@ def line_amount_mismatch(case: CaseResult, ctx: Context) -> list[Finding]:
                     "printed line and correct the amount or ask the hospital.",
                     doc_id=d.doc_id, field="amount", line_no=item.line_no))
     return out
-
-
-def _amounts_proven(d: Doc) -> bool:
-    """Every line amount read, and their sum is a total printed on the document (labelled or a
-    total row): a misread amount would have spoilt the sum."""
-    total = line_sum(d.ex.line_items)
-    if total is None or len(d.ex.line_items) < 2:
-        return False
-    f = d.field("total_amount")
-    printed = {decimal(f.value)} if f else set()
-    printed |= {decimal(t) for t in d.ex.table_totals}
-    return total in printed
-
-
-def _proven_wrong(item: LineItem, q: Decimal, p: Decimal, a: Decimal) -> bool:
-    """The line was read sure (its confidence is halved for not adding up, see
-    `extractors.line_items`), and no single slip in the quantity or unit price (a digit lost, added
-    or changed, a lost decimal point: "93.55" read as "9355", "0.5" as "5") explains it."""
-    if item.repaired or item.conf < SURE_LINE * UNPROVEN_LINE:
-        return False
-    lost_point = {q / 10} if 1 < q < 10 else set()  # "0.5" read as "5" (a 0.1 dose is rare)
-    products = [q * alt for alt in variants(item.unit_price, 2) | {p / 100}]
-    products += [alt * p for alt in variants(item.quantity, 0) | lost_point]
-    return all(abs(v.quantize(CENT) - a) > CENT for v in products)
 
 
 # --- dates ------------------------------------------------------------------------------------
