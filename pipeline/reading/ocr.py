@@ -18,9 +18,9 @@ gives text size, skew, line direction, specks, ink/paper levels and shading; the
 - light print on dark blocks (a card's coloured title band) turned into dark print on light,
   before the shading is divided out (tesseract reads dark on light only, and a band at the edge
   would otherwise be painted over with its print);
-- on a nearly empty page (under 1.5 % ink: a last page with a signature line), paper grain
-  painted white: tesseract's global threshold would otherwise fall inside the grain and read it
-  as a page of garbage;
+- on a nearly empty white page (under 1.5 % ink: a last page with a signature line), the
+  lightest paper grain painted white: tesseract's global threshold would otherwise fall inside
+  the grain and read it as a page of garbage;
 - table rules painted out (dark runs longer than four capitals): rows of boxed tables, which
   tesseract otherwise reads as noise, come out clean, and faster;
 - pages where no text lines show (blank, a picture, a blurred or noise-only scan): tesseract's own

@@ -371,16 +371,19 @@ def _rules_mask(gray: Gray, cap: float, ink: float, paper: float) -> np.ndarray 
 
 
 SPARSE_INK = 0.015  # a page with less of its area in ink is nearly empty
-GRAIN_DEPTH = 0.3  # pixels within this share of the ink-paper span from the paper are grain
+GRAIN_DEPTH = 0.12  # pixels within this share of the ink-paper span from the paper are grain
+WHITE_PAPER = 200  # grain is whitened on white paper only: a tinted card's light labels are print
 
 
 def whiten_grain_of_sparse_page(gray: Gray, ink: float, paper: float) -> Gray:
     """On a nearly empty page, paint everything close to the paper level white. Tesseract
     binarises the page with one global threshold; where almost every pixel is paper, that threshold
     falls inside the paper's grain and the grain reads as lines of garbage (a last page with only
-    "Checked by:" came out as 600 characters of "ee oe ae"). Print is far darker than the grain."""
+    "Checked by:" came out as 600 characters of "ee oe ae"). Print is far darker than the grain.
+    Only on white paper and only the lightest grain: a card photo is nearly empty too, and its
+    labels are printed light on a tinted card."""
     mid = (ink + paper) / 2
-    if float((gray[::4, ::4] < mid).mean()) >= SPARSE_INK:
+    if paper < WHITE_PAPER or float((gray[::4, ::4] < mid).mean()) >= SPARSE_INK:
         return gray
     out = gray.copy()
     out[gray > paper - GRAIN_DEPTH * (paper - ink)] = 255
