@@ -250,3 +250,14 @@ def test_grain_of_a_nearly_empty_page_is_painted_white() -> None:
     dense[::40, :] = 40  # rows of print over the whole page
     dense[1::40, :] = 40
     assert (whiten_grain_of_sparse_page(dense, ink=40.0, paper=232.0) == dense).all()
+
+
+def test_a_pale_pattern_behind_the_print_is_whitened_for_the_retry() -> None:
+    from pipeline.reading.preprocess import PATTERN_DEPTH, whiten_near_paper
+
+    card = np.full((300, 600), 130, np.uint8)  # a tinted card
+    card[::12, :] = 112  # pale guilloche lines, near the card's own level
+    card[100:130, 50:400] = 16  # the print
+    out = whiten_near_paper(card, ink=16.0, paper=130.0, depth=PATTERN_DEPTH)
+    assert (out[::12, :][:8] == 255).all()  # the pattern is gone
+    assert (out[100:130, 50:400] == 16).all()  # the print stays

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pipeline.models import Page, Word
 
-CACHE_VERSION = "12"  # bump when OCR settings change what a page reads as
+CACHE_VERSION = "13"  # bump when OCR settings change what a page reads as
 
 
 def file_hash(path: Path) -> str:

@@ -385,8 +385,16 @@ def whiten_grain_of_sparse_page(gray: Gray, ink: float, paper: float) -> Gray:
     mid = (ink + paper) / 2
     if paper < WHITE_PAPER or float((gray[::4, ::4] < mid).mean()) >= SPARSE_INK:
         return gray
+    return whiten_near_paper(gray, ink, paper, GRAIN_DEPTH)
+
+
+PATTERN_DEPTH = 0.3  # a pale background pattern (a card's guilloche waves) sits this near the paper
+
+
+def whiten_near_paper(gray: Gray, ink: float, paper: float, depth: float) -> Gray:
+    """Everything within `depth` of the ink-paper span from the paper level painted white."""
     out = gray.copy()
-    out[gray > paper - GRAIN_DEPTH * (paper - ink)] = 255
+    out[gray > paper - depth * (paper - ink)] = 255
     return out
 
 
