@@ -101,13 +101,18 @@ def _strings(value: object) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def _vocabulary_files() -> tuple[dict, ...]:
+    """The drug and non-drug vocabulary files, read once."""
+    return tuple(tomllib.loads(p.read_text(encoding="utf-8")) for p in VOCABULARY_FILES if p.exists())
+
+
+@lru_cache(maxsize=1)
 def vocabulary() -> frozenset[str]:
     """Lower-case words of the hospital vocabulary files."""
     words: set[str] = set()
-    for path in VOCABULARY_FILES:
-        if path.exists():
-            for text in _strings(tomllib.loads(path.read_text(encoding="utf-8"))):
-                words.update(w for w in re.split(r"[^a-z0-9]+", text.lower()) if w)
+    for table in _vocabulary_files():
+        for text in _strings(table):
+            words.update(w for w in re.split(r"[^a-z0-9]+", text.lower()) if w)
     return frozenset(words)
 
 
@@ -149,8 +154,8 @@ def snap_word(token: str) -> str:
 @lru_cache(maxsize=1)
 def dosage_forms() -> frozenset[str]:
     """The dosage-form words of the drug vocabulary ("tablets", "injection", "solution")."""
-    raw = tomllib.loads(VOCABULARY_FILES[0].read_text(encoding="utf-8")).get("forms", {})
-    return frozenset(w.lower() for ws in raw.values() for w in ws)
+    forms = [t.get("forms", {}) for t in _vocabulary_files()]
+    return frozenset(w.lower() for f in forms for ws in f.values() for w in ws)
 
 
 _G_READ_AS_9 = re.compile(r"(\d+(?:\.\d+)?)9")  # "0.19" for "0.1g": a unit g read as 9

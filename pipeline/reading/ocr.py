@@ -143,9 +143,9 @@ def ocr_gray(gray: np.ndarray, *, dpi: int | None = None, lang: str = "eng",
         # one block (psm 6) of upscaled noise can keep it busy for half a minute.
         config = replace(config, psm=3, max_up=1.0)
     best = _read(gray, rotation, stats, page_dpi, lang, config)
-    if best.score < config.doubt_conf and best.chars >= _MIN_CHARS and lines:
+    if lines and _doubtful_reading(best, config):
         best = _retry_turned(gray, rotation, stats, best, page_dpi, lang, config)
-    if best.score < config.doubt_conf and best.chars >= _MIN_CHARS and lines and best.rotation == rotation:
+    if lines and _doubtful_reading(best, config) and best.rotation == rotation:
         # still doubtful upright: a pale pattern behind the print (a card's guilloche waves) may be
         # what tesseract reads; read once more with everything near the paper level whitened
         again = _read(gray, rotation, stats, page_dpi, lang, replace(config, whiten_pattern=True))
@@ -154,6 +154,15 @@ def ocr_gray(gray: np.ndarray, *, dpi: int | None = None, lang: str = "eng",
     if config.reread_below and lines:
         best = _reread(best, lang, config)
     return OcrResult(best.words, best.width, best.height, best.rotation, best.skew, page_dpi)
+
+
+def _doubtful_reading(reading: _Reading, config: OcrConfig) -> bool:
+    """Text read, but unsure enough to try the page another way (a blank page is not retried)."""
+    return reading.score < config.doubt_conf and reading.chars >= _MIN_CHARS
+
+
+def _extra_args(config: OcrConfig) -> tuple[str, ...]:
+    return (("-c", "textord_heavy_nr=1") if config.heavy_noise_removal else ()) + config.extra
 
 
 def _retry_turned(gray: np.ndarray, rotation: int, stats: pre.PageStats, best: _Reading,
@@ -203,9 +212,8 @@ def _read(gray: np.ndarray, rotation: int, stats: pre.PageStats, dpi: int, lang:
     scale = _scale(stats.cap_height, config, max(gray.shape))
     img, width, height = pre.deskew_and_scale(gray, skew, scale)
     img = _clean(img, stats, scale, config)
-    extra = (("-c", "textord_heavy_nr=1") if config.heavy_noise_removal else ()) + config.extra
     told = round(dpi * scale) if config.dpi_hint else None
-    rows = run_tesseract(img, lang=lang, psm=config.psm, dpi=told, extra=extra)
+    rows = run_tesseract(img, lang=lang, psm=config.psm, dpi=told, extra=_extra_args(config))
     words, score, chars = _words(rows, scale, width, height, config.min_conf)
     return _Reading(words, score, chars, width, height, rotation, skew, rows, img, scale, told)
 
@@ -259,8 +267,7 @@ def _reread(best: _Reading, lang: str, config: OcrConfig) -> _Reading:
         bands.append((y, y + c.shape[0]))
         y += c.shape[0] + gap
     found: dict[int, list[tuple[float, str]]] = {}
-    extra = ("-c", "textord_heavy_nr=1") if config.heavy_noise_removal else ()
-    for r in run_tesseract(canvas, lang=lang, psm=config.psm, dpi=best.dpi, extra=extra + config.extra):
+    for r in run_tesseract(canvas, lang=lang, psm=config.psm, dpi=best.dpi, extra=_extra_args(config)):
         text, conf = r[11].strip(), float(r[10])
         if not text or conf < 0:
             continue

@@ -422,13 +422,8 @@ def invert_dark_blocks(gray: Gray, cap: float, ink: float, paper: float) -> Gray
     than half a capital), at least one and a half capitals high and a few long, filling its bounding
     box (a signature's loops are no block), and light marks cover a print-like share of it (a dark
     desk around a whole light card is a frame with a hole, not print)."""
-    step = max(1, int(cap / 8))
-    small = _shrink_by(gray, step)
     mid = (ink + paper) / 2
-    dark = (small < mid).astype(np.uint8)
-    k = max(3, round(cap / 2 / step))
-    solid = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=4)
+    step, small, n, labels, stats = _solid_dark(gray, cap, mid)
     min_side = 1.5 * cap / step
     mask = np.zeros(small.shape, np.uint8)
     for i in range(1, n):
@@ -448,22 +443,35 @@ def invert_dark_blocks(gray: Gray, cap: float, ink: float, paper: float) -> Gray
             mask[y:y + h, x:x + w] |= filled
     if not mask.any():
         return gray
-    full = mask if step == 1 else cv2.resize(mask, (gray.shape[1], gray.shape[0]),
-                                             interpolation=cv2.INTER_NEAREST)
+    full = _full_size(mask, gray)
     out = gray.copy()
     out[full > 0] = 255 - gray[full > 0]
     return out
 
 
-def clear_dark_borders(gray: Gray, cap: float, ink: float, paper: float) -> Gray:
-    """Paint scanner shadows and dark margins with the paper level: solid dark areas (thicker
-    than half a capital, so no stroke) that touch the image edge. Text touching them stays."""
+def _solid_dark(gray: Gray, cap: float, mid: float) -> tuple[int, Gray, int, np.ndarray, np.ndarray]:
+    """Solid dark areas (thicker than half a capital, so no stroke) on a copy reduced by `step`:
+    (step, the reduced copy, number of components, component labels, component stats)."""
     step = max(1, int(cap / 8))
     small = _shrink_by(gray, step)
-    dark = (small < (ink + paper) / 2).astype(np.uint8)
+    dark = (small < mid).astype(np.uint8)
     k = max(3, round(cap / 2 / step))
     solid = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=4)
+    return step, small, n, labels, stats
+
+
+def _full_size(mask: np.ndarray, gray: Gray) -> np.ndarray:
+    """A mask of the reduced copy scaled back to `gray`'s size."""
+    if mask.shape == gray.shape:
+        return mask
+    return cv2.resize(mask, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
+
+
+def clear_dark_borders(gray: Gray, cap: float, ink: float, paper: float) -> Gray:
+    """Paint scanner shadows and dark margins with the paper level: solid dark areas (thicker
+    than half a capital, so no stroke) that touch the image edge. Text touching them stays."""
+    _, small, n, labels, stats = _solid_dark(gray, cap, (ink + paper) / 2)
     if n < 2:
         return gray
     h, w = small.shape
@@ -472,9 +480,7 @@ def clear_dark_borders(gray: Gray, cap: float, ink: float, paper: float) -> Gray
     touches[0] = False
     if not touches.any():
         return gray
-    mask = cv2.dilate(touches[labels].astype(np.uint8), np.ones((3, 3), np.uint8))
-    if step > 1:
-        mask = cv2.resize(mask, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
+    mask = _full_size(cv2.dilate(touches[labels].astype(np.uint8), np.ones((3, 3), np.uint8)), gray)
     out = gray.copy()
     out[mask > 0] = round(paper)
     return out
